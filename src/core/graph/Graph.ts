@@ -72,5 +72,13 @@ export function modelFromGraph(graph: Graph): onnx.ModelProto {
   if (graph.name || Object.prototype.hasOwnProperty.call(source, 'name')) main.name = graph.name;
   const model = new onnx.ModelProto({ ...graph.model });
   model.graph = main;
+  // Unknown fields (from a newer ONNX) are non-enumerable, so the spreads above do not copy them.
+  copyUnknownFields(source, main);
+  copyUnknownFields(graph.model, model);
   return model;
+}
+
+function copyUnknownFields(from: object, to: object): void {
+  const unknowns = (from as { $unknowns?: Uint8Array[] }).$unknowns;
+  if (unknowns?.length) Object.defineProperty(to, '$unknowns', { value: [...unknowns], enumerable: false, configurable: true, writable: true });
 }

@@ -1,6 +1,7 @@
 // Reading and writing .onnx files: bytes ⇄ ModelProto, with every failure turned into a
 // ModelFileError that names the file and says what is wrong with it. Decoding keeps tensor
 // payloads as views into the given buffer; nothing large is copied.
+import protobuf from 'protobufjs/minimal.js';
 import { onnx } from './generated/onnx.js';
 import { ExternalDataError, externalLocations, resolveExternalData, type ExternalFileLookup } from './externalData.js';
 import { checkTensorData, TensorDataError } from './tensorData.js';
@@ -51,7 +52,10 @@ export function decodeModel(bytes: Uint8Array, options: DecodeOptions = {}): onn
 
   let model: onnx.ModelProto;
   try {
-    model = onnx.ModelProto.decode(bytes);
+    // Keep fields this schema does not know (from a newer ONNX) so re-encoding writes them back.
+    const reader = protobuf.Reader.create(bytes);
+    reader.discardUnknown = false;
+    model = onnx.ModelProto.decode(reader);
   } catch (error) {
     const { problem, detail } = describeProtobufFailure(error, bytes.length);
     throw new ModelFileError(fileName, problem, detail);
