@@ -124,7 +124,8 @@ export function checkTensorData(tensor: onnx.ITensorProto): void {
   }
   const raw = tensor.rawData;
   if (raw && raw.length > 0) {
-    const expected = packedByteLength(type, count * scalarsPerElement(type));
+    // A complex element's width (64 or 128 bits) already covers both of its parts.
+    const expected = packedByteLength(type, count);
     if (raw.length !== expected) {
       throw new TensorDataError(name, `declares ${describeCount(type, count)} (${expected} bytes) but holds ${raw.length} bytes`);
     }
@@ -152,7 +153,10 @@ export function rawBytes(tensor: onnx.ITensorProto): Uint8Array | null {
 function viewOrCopy(bytes: Uint8Array, ArrayType: ArrayConstructorFor, length: number): Exclude<TensorValues, Uint8Array[]> {
   const width = (ArrayType as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT;
   if (bytes.byteOffset % width === 0) return new ArrayType(bytes.buffer, bytes.byteOffset, length);
-  const aligned = bytes.slice(0, length * width);
+  // Copy into a buffer of our own. Not bytes.slice(): on a Node Buffer (a file read by the CLI)
+  // slice() is a view, and its .buffer is the whole shared pool.
+  const aligned = new Uint8Array(length * width);
+  aligned.set(bytes.subarray(0, length * width));
   return new ArrayType(aligned.buffer, 0, length);
 }
 
@@ -235,5 +239,5 @@ export function tensorStorageBytes(tensor: onnx.ITensorProto): number {
   const type = tensor.dataType as DataType;
   if (type === DataType.STRING) return (tensor.stringData ?? []).reduce((sum, s) => sum + s.length, 0);
   if (!isKnownDataType(type)) return 0;
-  return packedByteLength(type, elementCount(tensorDims(tensor)) * scalarsPerElement(type));
+  return packedByteLength(type, elementCount(tensorDims(tensor)));
 }
