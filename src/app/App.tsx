@@ -1,0 +1,41 @@
+// The studio shell: header, error banner, graph canvas and summary panel, drop target for files.
+// Opens the bundled sample on start, through the same worker path as a user's file.
+import { useCallback, useEffect } from 'react';
+import { GraphCanvas } from '../graphView/GraphCanvas';
+import { SummaryPanel } from '../panels/SummaryPanel';
+import { useModelStore } from '../stores/modelStore';
+import { useUiStore } from '../stores/uiStore';
+import { ErrorBanner } from './ErrorBanner';
+import { Header } from './Header';
+import { useFileDrop } from './useFileDrop';
+import './App.css';
+
+export function App() {
+  const openFiles = useModelStore((s) => s.openFiles);
+  const panelOpen = useUiStore((s) => s.panelOpen);
+  const onFiles = useCallback((files: File[]) => void openFiles(files), [openFiles]);
+  const dragging = useFileDrop(onFiles);
+
+  useEffect(() => {
+    void useModelStore.getState().openSample();
+  }, []);
+
+  return (
+    <div className="app">
+      <Header />
+      <ErrorBanner />
+      <main className={panelOpen ? 'workspace' : 'workspace panel-closed'}>
+        <GraphCanvas />
+        {panelOpen && <SummaryPanel />}
+      </main>
+      {dragging && (
+        <div className="drop-overlay" data-testid="drop-overlay">
+          <div className="drop-card">
+            <strong>Drop to open</strong>
+            <span>an .onnx model, with its external-data files if it has any</span>
+          </div>
+        </div>
+      )}
+    </div>
+  );
+}

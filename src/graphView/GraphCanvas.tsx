@@ -1,0 +1,137 @@
+// The model graph on a React Flow canvas: laid out top to bottom by the layout worker, pan/zoom,
+// minimap, fit-view controls, only visible elements rendered so 1,000+ node graphs stay smooth.
+// Clicking a node selects it (the layer table follows); a selection made in the table centres the
+// node here. data-graph-status turns "ready" only once React Flow has drawn the current model.
+import { useCallback, useEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
+import { Background, Controls, MiniMap, Panel, ReactFlow, ReactFlowProvider, useReactFlow, type Node } from '@xyflow/react';
+import { useShallow } from 'zustand/react/shallow';
+import '@xyflow/react/dist/style.css';
+import { formatShape } from '../app/formatNumbers';
+import type { ModelSummary } from '../core/graph/summary';
+import { useModelStore } from '../stores/modelStore';
+import { useUiStore } from '../stores/uiStore';
+import { buildFlowElements, type GraphFlowNode } from './flowElements';
+import { CategoryLegend } from './CategoryLegend';
+import { OpNode } from './OpNode';
+import { TensorEdge } from './TensorEdge';
+import { TerminalNode } from './TerminalNode';
+import './GraphCanvas.css';
+
+const nodeTypes = { op: OpNode, terminal: TerminalNode };
+const edgeTypes = { tensor: TensorEdge };
+const proOptions = { hideAttribution: true };
+
+function terminalShapes(summary: ModelSummary) {
+  const text = new Map<string, string>();
+  for (const v of summary.inputs) text.set(`input:${v.name}`, `${v.dtype} · ${formatShape(v.shape)}`);
+  for (const v of summary.outputs) text.set(`output:${v.name}`, `${v.dtype} · ${formatShape(v.shape)}`);
+  return (name: string, kind: 'input' | 'output') => text.get(`${kind}:${name}`) ?? '';
+}
+
+function minimapColor(node: Node): string {
+  const data = (node as GraphFlowNode).data;
+  return 'category' in data ? `var(--op-${data.category})` : 'var(--terminal-minimap)';
+}
+
+function GraphCanvasInner() {
+  const { model, loading, error } = useModelStore(useShallow((s) => ({ model: s.model, loading: s.loading, error: s.error })));
+  const { selectedNodeId, selectionSource, focusRequest, selectNode, clearSelection } = useUiStore(
+    useShallow((s) => ({
+      selectedNodeId: s.selectedNodeId,
+      selectionSource: s.selectionSource,
+      focusRequest: s.focusRequest,
+      selectNode: s.selectNode,
+      clearSelection: s.clearSelection,
+    })),
+  );
+  const { fitView, setCenter, getZoom } = useReactFlow();
+  const containerRef = useRef<HTMLDivElement>(null);
+  const [renderedLoadId, setRenderedLoadId] = useState<number | null>(null);
+
+  const elements = useMemo(() => (model ? buildFlowElements(model, terminalShapes(model.summary)) : { nodes: [], edges: [] }), [model]);
+
+  // Fit the new model, then wait until its nodes are in the DOM before calling the view ready.
+  useEffect(() => {
+    if (!model) return;
+    let cancelled = false;
+    let frames = 0;
+    const markRendered = () => {
+      if (cancelled) return;
+      const drawn = model.view.opNodeCount === 0 || containerRef.current?.querySelector('[data-testid="graph-node"]') !== null;
+      if (drawn || ++frames > 300) setRenderedLoadId(model.loadId);
+      else requestAnimationFrame(markRendered);
+    };
+    void fitView({ padding: 0.06, maxZoom: 1.1, minZoom: 0.02 }).then(() => requestAnimationFrame(markRendered));
+    return () => {
+      cancelled = true;
+    };
+  }, [model, fitView]);
+
+  // A selection made in the table brings the node into view.
+  useEffect(() => {
+    if (selectionSource !== 'table' || !selectedNodeId || !model) return;
+    const box = model.positions.byId.get(selectedNodeId);
+    if (!box) return;
+    void setCenter(box.x + box.width / 2, box.y + box.height / 2, { zoom: Math.max(getZoom(), 1), duration: 300 });
+    // focusRequest re-centres on a second click of the same row.
+  }, [focusRequest, selectionSource, selectedNodeId, model, setCenter, getZoom]);
+
+  const onNodeClick = useCallback(
+    (_: MouseEvent, node: Node) => {
+      if ((node as GraphFlowNode).type === 'op') selectNode(node.id, 'graph');
+    },
+    [selectNode],
+  );
+
+  const status = model && renderedLoadId === model.loadId && !loading ? 'ready' : !model && error && !loading ? 'error' : 'loading';
+  return (
+    <div
+      ref={containerRef}
+      className="graph-view"
+      data-testid="graph-view"
+      data-graph-status={status}
+      data-node-count={model && renderedLoadId === model.loadId ? model.view.opNodeCount : 0}
+    >
+      <ReactFlow
+        nodes={elements.nodes}
+        edges={elements.edges}
+        nodeTypes={nodeTypes}
+        edgeTypes={edgeTypes}
+        onNodeClick={onNodeClick}
+        onPaneClick={clearSelection}
+        onlyRenderVisibleElements
+        nodesDraggable={false}
+        nodesConnectable={false}
+        elementsSelectable={false}
+        minZoom={0.02}
+        maxZoom={2.5}
+        colorMode="system"
+        proOptions={proOptions}
+      >
+        <Background gap={20} size={1} />
+        <MiniMap pannable zoomable nodeColor={minimapColor} nodeStrokeWidth={0} ariaLabel="Graph overview" />
+        <Controls showInteractive={false} fitViewOptions={{ padding: 0.06, maxZoom: 1.1, minZoom: 0.02 }} />
+        {model && (
+          <Panel position="top-left">
+            <CategoryLegend />
+          </Panel>
+        )}
+      </ReactFlow>
+      {status === 'loading' && <div className="graph-view-progress" role="status">{model ? 'Opening…' : 'Loading model…'}</div>}
+      {!model && !loading && error && (
+        <div className="graph-view-empty">
+          <strong>No model open</strong>
+          <span>Open an .onnx file or drop it anywhere on the window.</span>
+        </div>
+      )}
+    </div>
+  );
+}
+
+export function GraphCanvas() {
+  return (
+    <ReactFlowProvider>
+      <GraphCanvasInner />
+    </ReactFlowProvider>
+  );
+}

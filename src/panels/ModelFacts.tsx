@@ -1,0 +1,27 @@
+// The model's identity card: file, size, IR version, producer, opsets, node and weight totals.
+import { formatBytes, formatCount } from '../app/formatNumbers';
+import type { ModelSummary } from '../core/graph/summary';
+
+export function ModelFacts({ summary }: { summary: ModelSummary }) {
+  const facts: [string, string][] = [
+    ['File', summary.fileName],
+    ['Size', `${formatBytes(summary.fileBytes)} (${formatCount(summary.fileBytes)} bytes)`],
+    ['IR version', String(summary.irVersion)],
+    ['Producer', summary.producer || '—'],
+    ['Opsets', summary.opsets.map((o) => `${o.domain} ${o.version}`).join(', ') || '—'],
+    ['Graph', summary.graphName || '—'],
+    ['Nodes', formatCount(summary.nodeCount)],
+    ['Parameters', formatCount(summary.totals.params)],
+    ['Weights', `${formatBytes(summary.totals.bytes)} in ${formatCount(summary.initializerCount)} initializers`],
+  ];
+  return (
+    <dl className="model-facts">
+      {facts.map(([label, value]) => (
+        <div key={label} className="fact">
+          <dt>{label}</dt>
+          <dd title={value}>{value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}

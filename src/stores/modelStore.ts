@@ -1,0 +1,91 @@
+// The loaded model: its summary, graph view and layout, whether a load is under way, and the last
+// error. Opening goes through the engine worker (parsing never happens on this thread); a file
+// that fails to open leaves the loaded model exactly as it was.
+import * as Comlink from 'comlink';
+import { create } from 'zustand';
+import type { ModelSummary } from '../core/graph/summary';
+import type { GraphView } from '../core/graph/viewModel';
+import { layoutGraphView, type NodePositions } from '../graphView/layoutGraph';
+import type { OpenedFile, UserFacingError } from '../../workers/protocol';
+import { useRuntimeStore } from './runtimeStore';
+import { useUiStore } from './uiStore';
+import { engineWorker } from './workerClients';
+
+export const SAMPLE_MODEL_FILE = 'starter-cnn.onnx';
+
+export interface LoadedModel {
+  summary: ModelSummary;
+  view: GraphView;
+  positions: NodePositions;
+  /** Distinguishes two loads of the same file, so views reset on every load. */
+  loadId: number;
+}
+
+export interface ModelState {
+  model: LoadedModel | null;
+  loading: boolean;
+  error: UserFacingError | null;
+  openFiles(files: readonly File[]): Promise<void>;
+  openBuffers(files: OpenedFile[]): Promise<void>;
+  openSample(): Promise<void>;
+  dismissError(): void;
+}
+
+let loadGeneration = 0;
+
+function unexpected(fileName: string, error: unknown): UserFacingError {
+  const detail = error instanceof Error ? error.message : String(error);
+  return { fileName, problem: 'internal', message: `${fileName}: could not be opened (${detail})` };
+}
+
+export const useModelStore = create<ModelState>()((set, get) => ({
+  model: null,
+  loading: false,
+  error: null,
+
+  async openFiles(files) {
+    if (files.length === 0) return;
+    const buffers = await Promise.all(files.map(async (file) => ({ name: file.name, bytes: await file.arrayBuffer() })));
+    await get().openBuffers(buffers);
+  },
+
+  async openBuffers(files) {
+    const generation = ++loadGeneration;
+    const fileName = files.find((f) => f.name.toLowerCase().endsWith('.onnx'))?.name ?? files[0]?.name ?? '';
+    set({ loading: true, error: null });
+    try {
+      const result = await engineWorker().openModel(Comlink.transfer(files, files.map((f) => f.bytes)));
+      if (generation !== loadGeneration) return;
+      if (!result.ok) {
+        set({ loading: false, error: result.error });
+        return;
+      }
+      const { summary, view, runtimeBytes } = result.value;
+      const positions = await layoutGraphView(view);
+      if (generation !== loadGeneration) return;
+      useUiStore.getState().clearSelection();
+      set({ model: { summary, view, positions, loadId: generation }, loading: false, error: null });
+      void useRuntimeStore.getState().probe(runtimeBytes, summary.fileName);
+    } catch (error) {
+      if (generation === loadGeneration) set({ loading: false, error: unexpected(fileName, error) });
+    }
+  },
+
+  async openSample() {
+    const url = `${import.meta.env.BASE_URL}samples/${SAMPLE_MODEL_FILE}`;
+    try {
+      const response = await fetch(url);
+      // A dev server answers unknown paths with the app's HTML, which must not be parsed as a model.
+      const type = response.headers.get('content-type') ?? '';
+      if (!response.ok || type.includes('text/html')) throw new Error(`HTTP ${response.status}${response.ok ? ', not a model file' : ''}`);
+      await get().openBuffers([{ name: SAMPLE_MODEL_FILE, bytes: await response.arrayBuffer() }]);
+    } catch (error) {
+      const detail = error instanceof Error ? error.message : String(error);
+      set({ error: { fileName: SAMPLE_MODEL_FILE, problem: 'sample-missing', message: `${SAMPLE_MODEL_FILE}: the bundled sample could not be loaded (${detail})` } });
+    }
+  },
+
+  dismissError() {
+    set({ error: null });
+  },
+}));

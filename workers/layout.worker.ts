@@ -1,0 +1,24 @@
+// The layout worker: places the graph's nodes with ELK or, for graphs too big for ELK to finish
+// quickly, with the linear layered layout. ELK runs synchronously here, so the caller enforces the
+// time limit by terminating this worker and asking a fresh one for the fast layout.
+import * as Comlink from 'comlink';
+import { elkLayout } from '../src/graphView/layout/elkLayout';
+import { layeredLayout } from '../src/graphView/layout/layeredLayout';
+import type { LayoutApi } from './protocol';
+
+// elkjs's bundle assumes that in a worker it owns the message port and installs self.onmessage;
+// comlink listens with addEventListener, so ELK's handler must go or it answers our calls too.
+self.onmessage = null;
+
+const api: LayoutApi = {
+  async layout(request, engine) {
+    const start = performance.now();
+    let positions = engine === 'elk' ? await elkLayout(request).catch(() => null) : null;
+    const used = positions ? engine : 'layered';
+    positions ??= layeredLayout(request);
+    const result = { ...positions, engine: used, milliseconds: performance.now() - start };
+    return Comlink.transfer(result, [result.xs.buffer, result.ys.buffer]);
+  },
+};
+
+Comlink.expose(api, self);
