@@ -36,6 +36,20 @@ export function externalLocations(model: onnx.IModelProto): string[] {
   return [...seen];
 }
 
+/**
+ * Throws ExternalDataError for the first tensor whose location is missing or escapes the model's
+ * folder. Run before any lookup, so a file outside the folder is never even asked for.
+ */
+export function checkExternalLocations(model: onnx.IModelProto): void {
+  for (const { tensor } of modelTensors(model)) {
+    if (tensor.dataLocation !== onnx.TensorProto.DataLocation.EXTERNAL) continue;
+    const name = tensor.name ?? '';
+    const location = entry(tensor, 'location');
+    if (location === undefined) throw new ExternalDataError(name, '', 'is marked external but names no location');
+    if (safeExternalLocation(location) === null) throw new ExternalDataError(name, location, `points outside the model's folder ('${location}')`);
+  }
+}
+
 function parseOffset(tensor: onnx.ITensorProto, key: string, location: string): number | undefined {
   const text = entry(tensor, key);
   if (text === undefined) return undefined;

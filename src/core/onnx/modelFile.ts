@@ -3,7 +3,14 @@
 // payloads as views into the given buffer; nothing large is copied.
 import protobuf from 'protobufjs/minimal.js';
 import { onnx } from './generated/onnx.js';
-import { ExternalDataError, externalLocations, resolveExternalData, type ExternalFileLookup } from './externalData.js';
+import {
+  checkExternalLocations,
+  ExternalDataError,
+  externalLocations,
+  resolveExternalData,
+  safeExternalLocation,
+  type ExternalFileLookup,
+} from './externalData.js';
 import { checkTensorData, TensorDataError } from './tensorData.js';
 import { modelTensors } from './walk.js';
 
@@ -34,9 +41,24 @@ export interface DecodeOptions {
   externalFiles?: ExternalFileLookup;
 }
 
-function describeProtobufFailure(error: unknown, size: number): { problem: ModelProblem; detail: string } {
+/** Wire type of each ModelProto field (onnx.proto). */
+const MODEL_FIELD_WIRE_TYPES = new Map([[1, 0], [2, 2], [3, 2], [4, 2], [5, 0], [6, 2], [7, 2], [8, 2], [14, 2], [20, 2], [25, 2], [26, 2]]);
+
+/** True when the first field of the file is a ModelProto field with its proper wire type: a model
+ * that then runs out of bytes was truncated; anything else (text, images) was never a model. */
+function startsLikeModel(bytes: Uint8Array): boolean {
+  let tag = 0;
+  for (let i = 0; i < 5 && i < bytes.length; i++) {
+    tag += (bytes[i]! & 0x7f) * 2 ** (7 * i);
+    if (!(bytes[i]! & 0x80)) return MODEL_FIELD_WIRE_TYPES.get(Math.floor(tag / 8)) === tag % 8;
+  }
+  return false;
+}
+
+function describeProtobufFailure(error: unknown, bytes: Uint8Array): { problem: ModelProblem; detail: string } {
   const message = error instanceof Error ? error.message : String(error);
-  if (/index out of range/i.test(message)) {
+  const size = bytes.length;
+  if (/index out of range/i.test(message) && startsLikeModel(bytes)) {
     return { problem: 'truncated', detail: `the file ends early or is corrupt (${size} bytes; a field runs past the end)` };
   }
   if (/max depth|depth exceeded|too deep/i.test(message)) {
@@ -57,7 +79,7 @@ export function decodeModel(bytes: Uint8Array, options: DecodeOptions = {}): onn
     reader.discardUnknown = false;
     model = onnx.ModelProto.decode(reader);
   } catch (error) {
-    const { problem, detail } = describeProtobufFailure(error, bytes.length);
+    const { problem, detail } = describeProtobufFailure(error, bytes);
     throw new ModelFileError(fileName, problem, detail);
   }
   // Random bytes can decode as a syntactically valid message; a model must at least have a graph and
@@ -68,7 +90,14 @@ export function decodeModel(bytes: Uint8Array, options: DecodeOptions = {}): onn
     throw new ModelFileError(fileName, 'not-onnx', `not an ONNX model (IR version ${model.irVersion ?? 'missing'})`);
   }
 
-  const missing = externalLocations(model).filter((location) => !options.externalFiles?.(location));
+  try {
+    checkExternalLocations(model);
+  } catch (error) {
+    if (error instanceof ExternalDataError) throw new ModelFileError(fileName, 'external-data', error.message);
+    throw error;
+  }
+  // Locations are safe from here on; look them up normalised, as resolveExternalData does.
+  const missing = externalLocations(model).filter((location) => !options.externalFiles?.(safeExternalLocation(location)!));
   if (missing.length > 0) {
     const list = missing.map((m) => `'${m}'`).join(', ');
     throw new ModelFileError(fileName, 'external-data', `stores weights in external file${missing.length > 1 ? 's' : ''} ${list}, which ${missing.length > 1 ? 'were' : 'was'} not provided; open the model together with ${missing.length > 1 ? 'them' : 'it'}`);
