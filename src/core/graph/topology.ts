@@ -71,18 +71,19 @@ export class GraphCycleError extends Error {
   }
 }
 
-/** Node indices in dependency order (Kahn's algorithm, stable: ties keep file order). */
+/** Node indices in dependency order (Kahn's algorithm, stable: of the nodes that are ready, the one
+ * earliest in the file goes first, so an already sorted graph keeps its order exactly). */
 export function topologicalOrder(graph: Pick<Graph, 'nodes'>, topology = buildTopology(graph.nodes)): number[] {
   const { producer, consumers, reads } = topology;
   const waiting = reads.map((names) => names.filter((n) => producer.has(n)).length);
   // A node reading the same produced value twice is counted once because reads are unique.
-  const ready: number[] = [];
+  const ready = new IndexHeap();
   waiting.forEach((count, index) => {
     if (count === 0) ready.push(index);
   });
   const order: number[] = [];
-  for (let head = 0; head < ready.length; head++) {
-    const index = ready[head]!;
+  while (ready.size > 0) {
+    const index = ready.pop();
     order.push(index);
     for (const output of nodeOutputs(graph.nodes[index]!)) {
       if (output === '' || producer.get(output) !== index) continue;
@@ -97,4 +98,44 @@ export function topologicalOrder(graph: Pick<Graph, 'nodes'>, topology = buildTo
     throw new GraphCycleError(graph.nodes.filter((_, i) => !placed.has(i)).map((n) => n.id));
   }
   return order;
+}
+
+/** A binary min-heap of node indices. */
+class IndexHeap {
+  private readonly items: number[] = [];
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  push(value: number): void {
+    const items = this.items;
+    let i = items.push(value) - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (items[parent]! <= value) break;
+      items[i] = items[parent]!;
+      i = parent;
+    }
+    items[i] = value;
+  }
+
+  pop(): number {
+    const items = this.items;
+    const top = items[0]!;
+    const last = items.pop()!;
+    if (items.length > 0) {
+      let i = 0;
+      for (;;) {
+        const left = 2 * i + 1;
+        if (left >= items.length) break;
+        const child = left + 1 < items.length && items[left + 1]! < items[left]! ? left + 1 : left;
+        if (items[child]! >= last) break;
+        items[i] = items[child]!;
+        i = child;
+      }
+      items[i] = last;
+    }
+    return top;
+  }
 }
