@@ -99,6 +99,12 @@ describe('describeValue', () => {
     expect(describeValue(makeValueInfo('c', DataType.BOOL, []))).toEqual({ name: 'c', dtype: 'bool', shape: [] });
   });
 
+  it('a declared dimension no tensor could have (beyond 2^53) is shown as unknown, not thrown', () => {
+    const value = makeValueInfo('x', DataType.FLOAT, [1, 2]);
+    value.type!.tensorType!.shape!.dim![0]!.dimValue = Long.MAX_VALUE;
+    expect(describeValue(value).shape).toEqual([null, 2]);
+  });
+
   it('non-tensor types by kind', () => {
     const sequence = new onnx.ValueInfoProto({ name: 's', type: new onnx.TypeProto({ sequenceType: new onnx.TypeProto.Sequence({ elemType: new onnx.TypeProto() }) }) });
     expect(describeValue(sequence)).toEqual({ name: 's', dtype: 'sequence', shape: null });

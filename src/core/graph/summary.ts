@@ -3,7 +3,7 @@
 // protobuf objects) so it crosses worker boundaries and serializes to JSON as is.
 import type { onnx } from '../onnx/generated/onnx.js';
 import { dataTypeName } from '../onnx/dataType.js';
-import { int64ToNumber } from '../onnx/int64.js';
+import { int64ToBigInt, int64ToNumber, type Int64Like } from '../onnx/int64.js';
 import { opTypeOf, type Graph } from './Graph.js';
 import { accountLayer, accountModel, type LayerAccount, type ModelTotals } from './accounting.js';
 import { findLayers } from './layers.js';
@@ -44,13 +44,19 @@ export interface ModelSummary {
   metadata: { key: string; value: string }[];
 }
 
+/** A declared dimension as a number; one no tensor could have (beyond 2^53) is shown as unknown. */
+function dimensionSize(value: Int64Like): number | null {
+  const size = Number(int64ToBigInt(value));
+  return Number.isSafeInteger(size) ? size : null;
+}
+
 export function describeValue(value: onnx.IValueInfoProto): ValueSummary {
   const name = value.name ?? '';
   const type = value.type;
   const tensor = type?.tensorType ?? type?.sparseTensorType;
   if (tensor) {
     const shape = tensor.shape
-      ? (tensor.shape.dim ?? []).map((d): Dim => (d.dimValue != null ? int64ToNumber(d.dimValue) : d.dimParam ? d.dimParam : null))
+      ? (tensor.shape.dim ?? []).map((d): Dim => (d.dimValue != null ? dimensionSize(d.dimValue) : d.dimParam ? d.dimParam : null))
       : null;
     return { name, dtype: dataTypeName(tensor.elemType ?? 0), shape };
   }
@@ -96,7 +102,7 @@ export function summarizeGraph(graph: Graph, file: { fileName: string; fileBytes
     irVersion: int64ToNumber(model.irVersion ?? 0),
     producer: [model.producerName, model.producerVersion].filter(Boolean).join(' '),
     graphName: graph.name,
-    opsets: (model.opsetImport ?? []).map((o) => ({ domain: o.domain || 'ai.onnx', version: int64ToNumber(o.version ?? 0) })),
+    opsets: (model.opsetImport ?? []).map((o) => ({ domain: o.domain || 'ai.onnx', version: Number(int64ToBigInt(o.version ?? 0)) })),
     inputs: graph.inputs.filter((v) => !initializerNames.has(v.name ?? '')).map(describeValue),
     outputs: graph.outputs.map(describeValue),
     nodeCount: graph.nodes.length,

@@ -180,3 +180,23 @@ describe('external data', () => {
     expect(error.message).toMatch(/tensor 'fc1\.weight' has an invalid external-data offset '-5'/);
   });
 });
+
+describe('encodeModel', () => {
+  it('returns a plain Uint8Array owning its whole buffer, even for tiny models', () => {
+    const a = encodeModel(structuralModel('depthwise').build());
+    const b = encodeModel(structuralModel('depthwise').build());
+    for (const bytes of [a, b]) {
+      expect(Object.getPrototypeOf(bytes)).toBe(Uint8Array.prototype); // not a Node Buffer
+      expect(bytes.byteOffset).toBe(0);
+      expect(bytes.buffer.byteLength).toBe(bytes.byteLength);
+    }
+    expect(a.buffer).not.toBe(b.buffer);
+    const copy = a.slice();
+    copy[0] = 0xff;
+    expect(a[0]).not.toBe(0xff);
+    // Transferring one model's buffer (as to a worker) leaves the other intact.
+    structuredClone(a.buffer, { transfer: [a.buffer] });
+    expect(a.byteLength).toBe(0);
+    expect(decodeModel(b).graph!.name).toBe('main');
+  });
+});

@@ -58,7 +58,8 @@ function startsLikeModel(bytes: Uint8Array): boolean {
 function describeProtobufFailure(error: unknown, bytes: Uint8Array): { problem: ModelProblem; detail: string } {
   const message = error instanceof Error ? error.message : String(error);
   const size = bytes.length;
-  if (/index out of range/i.test(message) && startsLikeModel(bytes)) {
+  // "invalid length encoding": a length prefix of 2 GB or more, far past the end of any file we hold.
+  if (/index out of range|invalid length encoding/i.test(message) && startsLikeModel(bytes)) {
     return { problem: 'truncated', detail: `the file ends early or is corrupt (${size} bytes; a field runs past the end)` };
   }
   if (/max depth|depth exceeded|too deep/i.test(message)) {
@@ -125,5 +126,10 @@ export function decodeModel(bytes: Uint8Array, options: DecodeOptions = {}): onn
 
 /** Serializes a model. The result is one contiguous buffer ready to save or hand to ONNX Runtime. */
 export function encodeModel(model: onnx.IModelProto): Uint8Array {
-  return onnx.ModelProto.encode(model).finish();
+  const bytes = onnx.ModelProto.encode(model).finish();
+  // protobufjs hands out small results as views into a shared slab (in Node, as Buffers whose
+  // slice() is a view too). Give the caller a plain Uint8Array that owns its whole buffer, so it can
+  // be sliced, kept or transferred to a worker without touching anyone else's bytes.
+  if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength) return new Uint8Array(bytes.buffer);
+  return new Uint8Array(bytes);
 }
