@@ -1,0 +1,68 @@
+// `npm run bench`: runs every benchmark and prints one table per benchmark, with the machine it ran
+// on; the raw figures go to bench/out/results.json. Never run in CI or tests — timings depend on the
+// machine. `npm run bench -- codec` or `-- render` runs one.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { arch, cpus, platform, totalmem } from 'node:os';
+import { renderTable } from '../cli/format/textTable.js';
+import { benchmarkGraphRender } from './graphRender.bench.js';
+import { BENCH_OUT_DIR } from './largeModels.js';
+import { benchmarkOnnxCodec } from './onnxCodec.bench.js';
+
+const BENCHMARKS = ['codec', 'render'] as const;
+type BenchmarkName = (typeof BENCHMARKS)[number];
+
+const log = (line: string) => console.error(`  ${line}`);
+const ms = (value: number) => (value < 10 ? value.toFixed(2) : value < 100 ? value.toFixed(1) : value.toFixed(0));
+
+function machine(): string {
+  const cpu = cpus();
+  return `${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GB, ${platform()} ${arch()}, Node ${process.versions.node}`;
+}
+
+async function main(): Promise<void> {
+  const requested = process.argv.slice(2);
+  const unknown = requested.filter((name) => !BENCHMARKS.includes(name as BenchmarkName));
+  if (unknown.length) {
+    console.error(`unknown benchmark ${unknown.join(', ')}; choose from ${BENCHMARKS.join(', ')}`);
+    process.exit(2);
+  }
+  const selected = requested.length ? (requested as BenchmarkName[]) : [...BENCHMARKS];
+  const results: Record<string, unknown> = { type: 'whittle-bench-results', version: 1, date: new Date().toISOString(), machine: machine() };
+  console.log(`Whittle benchmarks — ${results.date}\n${results.machine}\n`);
+
+  if (selected.includes('codec')) {
+    console.error('ONNX codec:');
+    const codec = await benchmarkOnnxCodec(log);
+    results.codec = codec;
+    console.log(`ONNX codec — ${codec.model.name} (${codec.model.description}), ${(codec.model.bytes / 1e6).toFixed(1)} MB`);
+    console.log(
+      renderTable(
+        [{ header: 'operation' }, { header: 'median ms', align: 'right' }, { header: 'min ms', align: 'right' }, { header: 'runs', align: 'right' }, { header: 'MB/s', align: 'right' }, { header: '× copy time', align: 'right' }],
+        codec.rows.map((r) => [r.name, ms(r.timing.medianMs), ms(r.timing.minMs), String(r.timing.runs), r.megabytesPerSecond.toFixed(0), r.timesCopy.toFixed(3)]),
+      ),
+    );
+    console.log(`  decoded raw_data sharing the input buffer: ${codec.views.sharingInputBuffer} of ${codec.views.tensors} initializers (views, not copies)`);
+    console.log(`  re-encoding the decoded model gives the same bytes: ${codec.encodedIdentical ? 'yes' : 'NO'}\n`);
+  }
+
+  if (selected.includes('render')) {
+    console.error('Graph render (built studio, Chromium):');
+    const render = await benchmarkGraphRender(log);
+    results.render = render;
+    console.log('File drop → rendered graph (built studio, Debian Chromium, playwright-core)');
+    if (render.skipped) console.log(`  skipped: ${render.skipped}\n`);
+    else
+      console.log(
+        renderTable(
+          [{ header: 'model' }, { header: 'nodes', align: 'right' }, { header: 'file KB', align: 'right' }, { header: 'median ms', align: 'right' }, { header: 'runs ms' }],
+          render.rows.map((r) => [r.model, String(r.nodeCount), (r.fileBytes / 1024).toFixed(0), ms(r.medianMs), r.runsMs.map((v) => v.toFixed(0)).join(', ')]),
+        ),
+      );
+  }
+
+  mkdirSync(BENCH_OUT_DIR, { recursive: true });
+  writeFileSync(`${BENCH_OUT_DIR}results.json`, `${JSON.stringify(results, null, 2)}\n`);
+  console.log('raw figures: bench/out/results.json');
+}
+
+await main();
