@@ -20,8 +20,10 @@ function entry(tensor: onnx.ITensorProto, key: string): string | undefined {
 
 /** Normalises a location and refuses ones that escape the model's folder. */
 export function safeExternalLocation(location: string): string | null {
-  const parts = location.replace(/\\/g, '/').split('/').filter((p) => p !== '' && p !== '.');
-  if (location.startsWith('/') || /^[a-zA-Z]:/.test(location) || parts.includes('..') || parts.length === 0) return null;
+  const slashed = location.replace(/\\/g, '/');
+  const parts = slashed.split('/').filter((p) => p !== '' && p !== '.');
+  // Absolute in either convention (/x, \x, UNC \\server\share, C:...) is refused like '..'.
+  if (slashed.startsWith('/') || /^[a-zA-Z]:/.test(location) || parts.includes('..') || parts.length === 0) return null;
   return parts.join('/');
 }
 
