@@ -2,13 +2,17 @@
 // quickly, with the linear layered layout. ELK runs synchronously here, so the caller enforces the
 // time limit by terminating this worker and asking a fresh one for the fast layout.
 import * as Comlink from 'comlink';
-import { elkLayout } from '../src/graphView/layout/elkLayout';
 import { layeredLayout } from '../src/graphView/layout/layeredLayout';
-import type { LayoutApi } from './protocol';
+import type { LayoutApi, LayoutRequest } from './protocol';
 
-// elkjs's bundle assumes that in a worker it owns the message port and installs self.onmessage;
-// comlink listens with addEventListener, so ELK's handler must go or it answers our calls too.
-self.onmessage = null;
+// ELK is 1.4 MB of JavaScript: load it only for graphs that use it.
+async function elkLayout(request: LayoutRequest) {
+  const { elkLayout: layout } = await import('../src/graphView/layout/elkLayout');
+  // elkjs's bundle assumes that in a worker it owns the message port and installs self.onmessage;
+  // comlink listens with addEventListener, so ELK's handler must go or it answers our calls too.
+  self.onmessage = null;
+  return layout(request);
+}
 
 const api: LayoutApi = {
   async layout(request, engine) {

@@ -4,7 +4,7 @@ import { useRuntimeStore } from '../stores/runtimeStore';
 import { formatMilliseconds } from './formatNumbers';
 
 export function RuntimeBadge() {
-  const { status, backend, threads, latencyMs, fallbackReason, errorMessage } = useRuntimeStore(
+  const { status, backend, threads, latencyMs, fallbackReason, errorMessage, errorFileName } = useRuntimeStore(
     useShallow((s) => ({
       status: s.status,
       backend: s.backend,
@@ -12,6 +12,7 @@ export function RuntimeBadge() {
       latencyMs: s.latencyMs,
       fallbackReason: s.fallbackReason,
       errorMessage: s.errorMessage,
+      errorFileName: s.errorFileName,
     })),
   );
   let text: string;
@@ -23,8 +24,10 @@ export function RuntimeBadge() {
     title = `ONNX Runtime Web ran one inference on zero-filled inputs${fallbackReason ? ` (WebGPU not used: ${fallbackReason})` : ''}`;
     dataBackend = backend;
   } else if (status === 'error') {
-    text = errorMessage ?? 'ONNX Runtime cannot run this model';
-    title = text;
+    title = errorMessage ?? 'ONNX Runtime cannot run this model';
+    // The header already names the file; the badge has room for the reason only.
+    const prefix = `${errorFileName}: `;
+    text = title.startsWith(prefix) ? title.slice(prefix.length) : title;
     dataBackend = 'error';
   } else {
     text = status === 'pending' ? 'runtime · checking…' : 'runtime · idle';

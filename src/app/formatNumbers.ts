@@ -29,10 +29,10 @@ export function formatCompactCount(count: number): string {
   return `${value.toFixed(value >= 100 ? 0 : value >= 10 ? 1 : 2)}${suffix}`;
 }
 
-export function formatShape(shape: readonly Dim[] | null): string {
+export function formatShape(shape: readonly Dim[] | null, separator = ' × '): string {
   if (shape === null) return 'unknown rank';
   if (shape.length === 0) return 'scalar';
-  return shape.map((d) => (d === null ? '?' : String(d))).join(' × ');
+  return shape.map((d) => (d === null ? '?' : String(d))).join(separator);
 }
 
 export function formatMilliseconds(ms: number): string {

@@ -12,6 +12,7 @@ import { useModelStore } from '../stores/modelStore';
 import { useUiStore } from '../stores/uiStore';
 import { buildFlowElements, type GraphFlowNode } from './flowElements';
 import { CategoryLegend } from './CategoryLegend';
+import { topOfGraphViewport } from './initialViewport';
 import { OpNode } from './OpNode';
 import { TensorEdge } from './TensorEdge';
 import { TerminalNode } from './TerminalNode';
@@ -20,11 +21,12 @@ import './GraphCanvas.css';
 const nodeTypes = { op: OpNode, terminal: TerminalNode };
 const edgeTypes = { tensor: TensorEdge };
 const proOptions = { hideAttribution: true };
+const FIT_VIEW_OPTIONS = { padding: 0.06, maxZoom: 1.1, minZoom: 0.02 };
 
 function terminalShapes(summary: ModelSummary) {
   const text = new Map<string, string>();
-  for (const v of summary.inputs) text.set(`input:${v.name}`, `${v.dtype} · ${formatShape(v.shape)}`);
-  for (const v of summary.outputs) text.set(`output:${v.name}`, `${v.dtype} · ${formatShape(v.shape)}`);
+  for (const v of summary.inputs) text.set(`input:${v.name}`, `${v.dtype} · ${formatShape(v.shape, '×')}`);
+  for (const v of summary.outputs) text.set(`output:${v.name}`, `${v.dtype} · ${formatShape(v.shape, '×')}`);
   return (name: string, kind: 'input' | 'output') => text.get(`${kind}:${name}`) ?? '';
 }
 
@@ -44,7 +46,7 @@ function GraphCanvasInner() {
       clearSelection: s.clearSelection,
     })),
   );
-  const { fitView, setCenter, getZoom } = useReactFlow();
+  const { fitView, setViewport, setCenter, getZoom } = useReactFlow();
   const containerRef = useRef<HTMLDivElement>(null);
   const [renderedLoadId, setRenderedLoadId] = useState<number | null>(null);
 
@@ -61,11 +63,14 @@ function GraphCanvasInner() {
       if (drawn || ++frames > 300) setRenderedLoadId(model.loadId);
       else requestAnimationFrame(markRendered);
     };
-    void fitView({ padding: 0.06, maxZoom: 1.1, minZoom: 0.02 }).then(() => requestAnimationFrame(markRendered));
+    const container = containerRef.current;
+    const top = topOfGraphViewport(model.positions, container?.clientWidth ?? 0, container?.clientHeight ?? 0);
+    const placed = top ? setViewport(top) : fitView(FIT_VIEW_OPTIONS);
+    void placed.then(() => requestAnimationFrame(markRendered));
     return () => {
       cancelled = true;
     };
-  }, [model, fitView]);
+  }, [model, fitView, setViewport]);
 
   // A selection made in the table brings the node into view.
   useEffect(() => {
@@ -110,9 +115,9 @@ function GraphCanvasInner() {
       >
         <Background gap={20} size={1} />
         <MiniMap pannable zoomable nodeColor={minimapColor} nodeStrokeWidth={0} ariaLabel="Graph overview" />
-        <Controls showInteractive={false} fitViewOptions={{ padding: 0.06, maxZoom: 1.1, minZoom: 0.02 }} />
+        <Controls showInteractive={false} fitViewOptions={FIT_VIEW_OPTIONS} />
         {model && (
-          <Panel position="top-left">
+          <Panel position="top-right">
             <CategoryLegend />
           </Panel>
         )}

@@ -1,7 +1,9 @@
 // The per-layer table: name, op, weight shapes, parameters and bytes by element type, sortable,
 // with a totals row. Selecting a row selects the node on the canvas (which centres it); a node
-// selected on the canvas scrolls its row into view.
+// selected on the canvas scrolls its row into view. Rows are one fixed-height line so long tables
+// can be windowed.
 import { memo, useEffect, useMemo, useRef } from 'react';
+import { useRowWindow } from './useRowWindow';
 import { useShallow } from 'zustand/react/shallow';
 import { formatBytes, formatCount } from '../app/formatNumbers';
 import type { BytesByDtype, LayerAccount } from '../core/graph/accounting';
@@ -9,13 +11,27 @@ import type { ModelTotals } from '../core/graph/accounting';
 import { useUiStore, type LayerSortKey } from '../stores/uiStore';
 import { sortLayers } from './sortLayers';
 
+/** Above this many layers only the rows near the visible part of the panel are rendered. */
+const WINDOWING_THRESHOLD = 200;
+const ROW_HEIGHT = 23;
+
+/** Short element-type names for a narrow column: float32 → f32, uint8 → u8. The title has the full names. */
+function shortDtype(dtype: string): string {
+  return dtype.replace(/^float/, 'f').replace(/^bfloat/, 'bf').replace(/^uint/, 'u').replace(/^int/, 'i');
+}
+
 function BytesByType({ bytes }: { bytes: BytesByDtype }) {
   const entries = Object.entries(bytes).sort((a, b) => b[1] - a[1]);
-  return entries.map(([dtype, count]) => (
-    <div key={dtype} className="bytes-line">
-      <span className="dtype">{dtype}</span> {formatBytes(count)}
-    </div>
+  return entries.map(([dtype, count], i) => (
+    <span key={dtype}>
+      {i > 0 && ' + '}
+      <span className="dtype">{shortDtype(dtype)}</span> {formatBytes(count)}
+    </span>
   ));
+}
+
+function bytesTitle(bytes: BytesByDtype): string {
+  return Object.entries(bytes).map(([dtype, count]) => `${dtype}: ${formatCount(count)} bytes`).join('\n');
 }
 
 const LayerRow = memo(function LayerRow({ layer, selected, onSelect }: { layer: LayerAccount; selected: boolean; onSelect: (id: string) => void }) {
@@ -27,17 +43,13 @@ const LayerRow = memo(function LayerRow({ layer, selected, onSelect }: { layer: 
       className={selected ? 'is-selected' : undefined}
       onClick={() => onSelect(layer.id)}
     >
-      <td className="mono layer-name" title={layer.name}>{layer.name}</td>
-      <td>{layer.opType}</td>
-      <td className="mono shapes">
-        {layer.weights.map((w) => (
-          <div key={w.name} className={w.primary ? undefined : 'secondary'} title={`${w.name}: ${w.dtype}`}>
-            {w.dims.length ? w.dims.join('×') : 'scalar'}
-          </div>
-        ))}
+      <td className="mono clip" title={layer.name}>{layer.name}</td>
+      <td className="clip" title={layer.opType}>{layer.opType}</td>
+      <td className="mono shapes clip" title={layer.weights.map((w) => `${w.name}: ${w.dtype}[${w.dims.join(', ')}]`).join('\n')}>
+        {layer.weights.map((w) => (w.dims.length ? w.dims.join('×') : 'scalar')).join(', ')}
       </td>
       <td className="num">{formatCount(layer.params)}</td>
-      <td className="num"><BytesByType bytes={layer.bytesByDtype} /></td>
+      <td className="num clip" title={bytesTitle(layer.bytesByDtype)}><BytesByType bytes={layer.bytesByDtype} /></td>
     </tr>
   );
 });
@@ -68,19 +80,28 @@ export function LayerTable({ layers, totals }: { layers: LayerAccount[]; totals:
   const { selectedNodeId, layerSort, selectNode, sortLayersBy } = useUiStore(
     useShallow((s) => ({ selectedNodeId: s.selectedNodeId, layerSort: s.layerSort, selectNode: s.selectNode, sortLayersBy: s.sortLayersBy })),
   );
-  const tableRef = useRef<HTMLTableElement>(null);
+  const bodyRef = useRef<HTMLTableSectionElement>(null);
   const sorted = useMemo(() => sortLayers(layers, layerSort), [layers, layerSort]);
   const totalBytes = useMemo(() => layerBytesByType(layers), [layers]);
   const onSelect = useMemo(() => (id: string) => selectNode(id, 'table'), [selectNode]);
+  const windowed = sorted.length > WINDOWING_THRESHOLD;
+  const { start, end, scrollToRow } = useRowWindow(bodyRef, '.summary-panel', sorted.length, ROW_HEIGHT, windowed);
 
   useEffect(() => {
     if (!selectedNodeId) return;
-    const row = tableRef.current?.querySelector(`tr[data-layer-id="${CSS.escape(selectedNodeId)}"]`);
-    row?.scrollIntoView({ block: 'nearest' });
-  }, [selectedNodeId]);
+    const index = sorted.findIndex((layer) => layer.id === selectedNodeId);
+    if (index >= 0) scrollToRow(index);
+  }, [selectedNodeId, sorted, scrollToRow]);
 
   return (
-    <table className="data-table layer-table" data-testid="layer-table" ref={tableRef}>
+    <table className="data-table layer-table" data-testid="layer-table" data-windowed={windowed}>
+      <colgroup>
+        <col />
+        <col className="col-op" />
+        <col className="col-weights" />
+        <col className="col-params" />
+        <col className="col-bytes" />
+      </colgroup>
       <thead>
         <tr>
           {COLUMNS.map((column) => {
@@ -104,10 +125,12 @@ export function LayerTable({ layers, totals }: { layers: LayerAccount[]; totals:
           })}
         </tr>
       </thead>
-      <tbody>
-        {sorted.map((layer) => (
+      <tbody ref={bodyRef}>
+        {start > 0 && <tr className="spacer" style={{ height: start * ROW_HEIGHT }} aria-hidden />}
+        {sorted.slice(start, end).map((layer) => (
           <LayerRow key={layer.id} layer={layer} selected={layer.id === selectedNodeId} onSelect={onSelect} />
         ))}
+        {end < sorted.length && <tr className="spacer" style={{ height: (sorted.length - end) * ROW_HEIGHT }} aria-hidden />}
         {sorted.length === 0 && (
           <tr>
             <td colSpan={5} className="empty">No layers with weights</td>
@@ -116,9 +139,9 @@ export function LayerTable({ layers, totals }: { layers: LayerAccount[]; totals:
       </tbody>
       <tfoot>
         <tr data-testid="layer-totals">
-          <td colSpan={3}>Total · {formatCount(layers.length)} layers</td>
+          <td colSpan={3}>Total · {formatCount(layers.length)} layer{layers.length === 1 ? '' : 's'}</td>
           <td className="num">{formatCount(totals.params)}</td>
-          <td className="num"><BytesByType bytes={totalBytes} /></td>
+          <td className="num clip" title={bytesTitle(totalBytes)}><BytesByType bytes={totalBytes} /></td>
         </tr>
       </tfoot>
     </table>

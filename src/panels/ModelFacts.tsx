@@ -12,7 +12,7 @@ export function ModelFacts({ summary }: { summary: ModelSummary }) {
     ['Graph', summary.graphName || '—'],
     ['Nodes', formatCount(summary.nodeCount)],
     ['Parameters', formatCount(summary.totals.params)],
-    ['Weights', `${formatBytes(summary.totals.bytes)} in ${formatCount(summary.initializerCount)} initializers`],
+    ['Weights', `${formatBytes(summary.totals.bytes)} in ${formatCount(summary.initializerCount)} initializer${summary.initializerCount === 1 ? '' : 's'}`],
   ];
   return (
     <dl className="model-facts">

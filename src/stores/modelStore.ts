@@ -65,7 +65,8 @@ export const useModelStore = create<ModelState>()((set, get) => ({
       if (generation !== loadGeneration) return;
       useUiStore.getState().clearSelection();
       set({ model: { summary, view, positions, loadId: generation }, loading: false, error: null });
-      void useRuntimeStore.getState().probe(runtimeBytes, summary.fileName);
+      // The probe competes for cores with the first render of the graph; let the render go first.
+      requestAnimationFrame(() => setTimeout(() => void useRuntimeStore.getState().probe(runtimeBytes, summary.fileName), 50));
     } catch (error) {
       if (generation === loadGeneration) set({ loading: false, error: unexpected(fileName, error) });
     }

@@ -15,7 +15,9 @@ export interface RuntimeState {
   threads: number | null;
   latencyMs: number | null;
   fallbackReason: string | null;
+  /** The full message, starting with the file name. */
   errorMessage: string | null;
+  errorFileName: string | null;
   /** Probes the given model; a later call supersedes an earlier one still running. */
   probe(modelBytes: ArrayBuffer, fileName: string): Promise<void>;
 }
@@ -35,10 +37,11 @@ export const useRuntimeStore = create<RuntimeState>()((set, get) => ({
   latencyMs: null,
   fallbackReason: null,
   errorMessage: null,
+  errorFileName: null,
 
   async probe(modelBytes, fileName) {
     const generation = ++probeGeneration;
-    set({ status: 'pending', backend: null, threads: null, latencyMs: null, fallbackReason: null, errorMessage: null });
+    set({ status: 'pending', backend: null, threads: null, latencyMs: null, fallbackReason: null, errorMessage: null, errorFileName: null });
     let result;
     try {
       result = await evalWorker().probeModel(Comlink.transfer(modelBytes, [modelBytes]), fileName, get().requestedBackend);
@@ -50,7 +53,7 @@ export const useRuntimeStore = create<RuntimeState>()((set, get) => ({
       const { backend, threads, latencyMs, fallbackReason } = result.value;
       set({ status: 'ready', backend, threads, latencyMs, fallbackReason });
     } else {
-      set({ status: 'error', errorMessage: result.error.message });
+      set({ status: 'error', errorMessage: result.error.message, errorFileName: result.error.fileName });
     }
   },
 }));
