@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { onnx } from './generated/onnx.js';
 import { DataType } from './dataType.js';
 import { decodeModel, encodeModel } from './modelFile.js';
-import { makeTensorProto } from './tensorData.js';
+import { makeTensorProto, readTensorValues } from './tensorData.js';
 import { graphFromModel, modelFromGraph } from '../graph/Graph.js';
 import { ModelBuilder } from '../graph/ModelBuilder.js';
 import { openModel } from '../graph/openModel.js';
@@ -77,6 +77,33 @@ describe.each(structuralModels.map((m) => [m.name, m] as const))('round trip of 
     const node = await runWithOrtNode(original, feeds);
     expectBitIdentical(node, await runWithOrtNode(reencoded, feeds));
     expectClose(web, node);
+
+    // Negated inputs take the other If branch in the control-flow model, and other Relu patterns.
+    const negated = Object.fromEntries(Object.entries(feeds).map(([name, feed]) => [name, { ...feed, data: (feed.data as Float32Array).map((v) => -v) }])) as typeof feeds;
+    const webNegated = await runWithOrtWeb(original, negated);
+    expectBitIdentical(webNegated, await runWithOrtWeb(reencoded, negated));
+    expectClose(webNegated, await runWithOrtNode(reencoded, negated));
+  });
+});
+
+describe('the control-flow model really runs both branches and the loop', () => {
+  it('matches a reference computation for positive and negative inputs', async () => {
+    const spec = structuralModels.find((m) => m.name === 'control-flow')!;
+    const model = spec.build();
+    const init = (name: string) => readTensorValues(model.graph!.initializer!.find((t) => t.name === name)!) as Float32Array;
+    const [gain, decay] = [init('gain'), init('decay')];
+    const bytes = encodeModel(model);
+    for (const sign of [1, -1]) {
+      const x = Float32Array.from([0.5, -0.25, 1, 0.75], (v) => v * sign);
+      const positive = x.reduce((a, b) => a + b, 0) > 0;
+      const expected = Array.from(x, (v, i) => {
+        let y = positive ? v * gain[i]! : v - gain[i]!;
+        for (let k = 0; k < 3; k++) y = y * decay[i]! + gain[i]! * decay[i]!;
+        return y;
+      });
+      const out = (await runWithOrtWeb(bytes, { input: { type: 'float32', data: x, dims: [4] } }))['output']!.data;
+      Array.from(out as Float32Array).forEach((v, i) => expect(Math.abs(v - expected[i]!)).toBeLessThanOrEqual(1e-5 + 1e-5 * Math.abs(expected[i]!)));
+    }
   });
 });
 
