@@ -6,7 +6,7 @@ import Long from 'long';
 import { describe, expect, it } from 'vitest';
 import { onnx } from './generated/onnx.js';
 import { DataType } from './dataType.js';
-import { encodeModel, ModelFileError, type ModelProblem } from './modelFile.js';
+import { decodeModel, encodeModel, ModelFileError, type ModelProblem } from './modelFile.js';
 import { makeTensorProto } from './tensorData.js';
 import { openModel } from '../graph/openModel.js';
 import { summarizeGraph } from '../graph/summary.js';
@@ -150,6 +150,15 @@ describe('adversarial files', () => {
   it('subgraphs nested thousands deep are refused as too deep, without overflowing the stack', () => {
     expectOutcome(nestedSubgraphBytes(5_000), 'too-deep');
     expectOutcome(nestedSubgraphBytes(200), 'too-deep');
+  });
+
+  it('the deepest nesting that decodes also encodes again (the same depth limit both ways)', () => {
+    let depth = 20;
+    while (openAndSummarize(nestedSubgraphBytes(depth + 1), 'depth probe').kind === 'summary') depth++;
+    expect(depth).toBeGreaterThanOrEqual(30); // real models nest If/Loop a handful of levels at most
+    const model = decodeModel(nestedSubgraphBytes(depth));
+    expect(decodeModel(encodeModel(model)).graph).toBeTruthy();
+    expectOutcome(nestedSubgraphBytes(depth + 1), 'too-deep');
   });
 
   it('subgraphs nested a realistic depth still open (or fail structurally, never crash)', () => {
