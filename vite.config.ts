@@ -14,7 +14,12 @@ export default defineConfig({
   server: { headers: crossOriginIsolation },
   preview: { headers: crossOriginIsolation },
   // Pre-bundling would rewrite onnxruntime-web's import.meta.url lookups and lose its .wasm.
-  optimizeDeps: { exclude: ['onnxruntime-web'] },
+  optimizeDeps: {
+    exclude: ['onnxruntime-web'],
+    // Workers' dependencies are found only when a worker first loads, which makes the dev server
+    // re-bundle and reload the page; naming them up front avoids that.
+    include: ['comlink', 'long', 'protobufjs/minimal.js', 'elkjs/lib/elk.bundled.js'],
+  },
   worker: { format: 'es' },
   build: { target: 'es2022', chunkSizeWarningLimit: 2048 },
 });

@@ -20,7 +20,6 @@ import './GraphCanvas.css';
 
 const nodeTypes = { op: OpNode, terminal: TerminalNode };
 const edgeTypes = { tensor: TensorEdge };
-const proOptions = { hideAttribution: true };
 const FIT_VIEW_OPTIONS = { padding: 0.06, maxZoom: 1.1, minZoom: 0.02 };
 
 function terminalShapes(summary: ModelSummary) {
@@ -111,7 +110,7 @@ function GraphCanvasInner() {
         minZoom={0.02}
         maxZoom={2.5}
         colorMode="system"
-        proOptions={proOptions}
+        attributionPosition="bottom-center"
       >
         <Background gap={20} size={1} />
         <MiniMap pannable zoomable nodeColor={minimapColor} nodeStrokeWidth={0} ariaLabel="Graph overview" />
