@@ -120,6 +120,15 @@ const CASES: DtypeCase[] = [
     typedField: (v) => ({ floatData: Array.from(v as Float32Array) }),
     arrayType: 'Float32Array',
   },
+  ...[DataType.FLOAT8E4M3FN, DataType.FLOAT8E4M3FNUZ, DataType.FLOAT8E5M2, DataType.FLOAT8E5M2FNUZ, DataType.FLOAT8E8M0].map(
+    (type): DtypeCase => ({ type, values: (n) => ints(0, 255, n).map((a) => Uint8Array.from(a)), typedField: (v) => ({ int32Data: Array.from(v as Uint8Array) }), arrayType: 'Uint8Array' }),
+  ),
+  {
+    type: DataType.FLOAT4E2M1,
+    values: (n) => ints(0, 15, n).map((a) => Uint8Array.from(a)),
+    typedField: (v) => ({ int32Data: Array.from(packSubByte(v as Uint8Array, subByte(4, false))) }),
+    arrayType: 'Uint8Array',
+  },
   {
     type: DataType.COMPLEX128,
     values: (n) => fc.float64Array({ minLength: 2 * n, maxLength: 2 * n }),
