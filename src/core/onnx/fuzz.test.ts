@@ -8,6 +8,7 @@ import { onnx } from './generated/onnx.js';
 import { DataType } from './dataType.js';
 import { decodeModel, encodeModel, ModelFileError, type ModelProblem } from './modelFile.js';
 import { makeTensorProto } from './tensorData.js';
+import { modelGraphs } from './walk.js';
 import { openModel } from '../graph/openModel.js';
 import { summarizeGraph } from '../graph/summary.js';
 import { seededRandom, type Random } from '../random/seededRandom.js';
@@ -98,6 +99,54 @@ describe('fuzzing openModel + summarizeGraph', () => {
     for (const problem of ['empty', 'not-onnx', 'truncated', 'tensor-data', 'invalid-graph'] satisfies ModelProblem[]) {
       expect(tally.get(problem) ?? 0, `no '${problem}' outcome in ${JSON.stringify([...tally])}`).toBeGreaterThan(0);
     }
+  });
+
+  it('never throws anything but ModelFileError on 1,500 structurally rewired models', () => {
+    // Byte noise rarely yields a well-formed but wrong graph; these do: rewired inputs, dropped or
+    // shuffled nodes, renamed outputs, retyped tensors — inside subgraphs too.
+    const random = seededRandom(7);
+    const tally = new Map<string, number>();
+    for (let i = 0; i < 1500; i++) {
+      const spec = structuralModels[i % structuralModels.length]!;
+      const model = spec.build();
+      const graphs = [...modelGraphs(model)].map((v) => v.graph);
+      const names = graphs.flatMap((g) => [...(g.node ?? []).flatMap((n) => [...(n.input ?? []), ...(n.output ?? [])]), ...(g.initializer ?? []).map((t) => t.name ?? '')]);
+      for (let edits = 1 + int(random, 3); edits > 0; edits--) {
+        const graph = graphs[int(random, graphs.length)]!;
+        const nodes = graph.node ?? [];
+        if (nodes.length === 0) continue;
+        const node = nodes[int(random, nodes.length)]!;
+        switch (int(random, 6)) {
+          case 0: // read some other value (possibly creating a cycle or a dangling read)
+            if (node.input?.length) node.input[int(random, node.input.length)] = random.next() < 0.8 ? names[int(random, names.length)]! : 'nowhere';
+            break;
+          case 1: // drop a node
+            nodes.splice(nodes.indexOf(node), 1);
+            break;
+          case 2: // shuffle node order
+            nodes.sort(() => random.next() - 0.5);
+            break;
+          case 3: // rename an output
+            if (node.output?.length) node.output[0] = names[int(random, names.length)]!;
+            break;
+          case 4: // change an initializer's type or dims
+            if (graph.initializer?.length) {
+              const t = graph.initializer[int(random, graph.initializer.length)]!;
+              if (random.next() < 0.5) t.dataType = int(random, 30);
+              else t.dims = [Long.fromNumber(int(random, 5) - 1), Long.fromNumber(int(random, 40))];
+            }
+            break;
+          default: // change an op type
+            node.opType = ['Identity', 'Cast', 'DequantizeLinear', 'Constant', 'If', 'Conv'][int(random, 6)]!;
+        }
+      }
+      const outcome = openAndSummarize(encodeModel(model), `rewired #${i} of ${spec.name}`);
+      const key = outcome.kind === 'summary' ? 'summary' : outcome.problem;
+      tally.set(key, (tally.get(key) ?? 0) + 1);
+    }
+    expect(tally.get('summary') ?? 0).toBeGreaterThan(50);
+    expect(tally.get('invalid-graph') ?? 0).toBeGreaterThan(50);
+    expect(tally.get('tensor-data') ?? 0).toBeGreaterThan(10);
   });
 
   it('every prefix of a model is handled', () => {
