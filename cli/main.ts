@@ -31,12 +31,12 @@ const isHelp = (arg: string) => arg === '--help' || arg === '-h' || arg === 'hel
 /** Runs one command line and returns the process exit code. */
 export async function main(args: readonly string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
   const [name, ...rest] = args;
-  if (name === undefined || isHelp(name) || (name in COMMANDS && rest.some(isHelp))) {
+  const command = name !== undefined && Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (name === undefined || isHelp(name) || (command && rest.some(isHelp))) {
     (name === undefined ? err : out).write(USAGE);
     return name === undefined ? 2 : 0;
   }
   try {
-    const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
     if (!command) throw new UsageError(`unknown command '${name}'`);
     await command.run(rest, out);
     return 0;
