@@ -283,6 +283,23 @@ describe('tensorData', () => {
     expect(Array.from(readTensorValues(typedU) as BigUint64Array)).toEqual(Array.from(unsigned));
   });
 
+  it('reads repeated fields whichever way the writer encoded them (packed or one tag per value)', () => {
+    const f32 = (v: number) => Array.from(new Uint8Array(Float32Array.of(v).buffer));
+    const bytes = Uint8Array.from([
+      0x0a, 2, 2, 3, // dims, packed: [2, 3] (ONNX writers normally emit one tag per dim)
+      0x10, DataType.FLOAT, // data_type
+      ...[1, 2, 3, 4, 5, 6].flatMap((v) => [0x25, ...f32(v)]), // float_data, one fixed32 tag per value
+      0x42, 1, 0x77, // name 'w'
+    ]);
+    const tensor = onnx.TensorProto.decode(bytes);
+    expect(tensor.dims.map(Number)).toEqual([2, 3]);
+    expect(Array.from(readTensorValues(tensor) as Float32Array)).toEqual([1, 2, 3, 4, 5, 6]);
+    // Written back the way ONNX itself writes them: dims one tag each, float_data packed.
+    const written = onnx.TensorProto.encode(tensor).finish();
+    expect(Array.from(written.subarray(0, 4))).toEqual([0x08, 2, 0x08, 3]);
+    expect(Array.from(written.subarray(6, 8))).toEqual([0x22, 24]);
+  });
+
   it('stores bool as 0/1 bytes whatever truthy value it is given', () => {
     const tensor = makeTensorProto({ name: 'mask', dataType: DataType.BOOL, dims: [3], values: Uint8Array.of(0, 7, 255) });
     expect(Array.from(tensor.rawData)).toEqual([0, 1, 1]);
