@@ -11,6 +11,7 @@ import type { ModelSummary } from '../core/graph/summary';
 import { useModelStore } from '../stores/modelStore';
 import { useUiStore } from '../stores/uiStore';
 import { buildFlowElements, type GraphFlowNode } from './flowElements';
+import { CanvasMinimap } from './CanvasMinimap';
 import { CategoryLegend } from './CategoryLegend';
 import { topOfGraphViewport } from './initialViewport';
 import { OpNode } from './OpNode';
@@ -20,6 +21,8 @@ import './GraphCanvas.css';
 
 const nodeTypes = { op: OpNode, terminal: TerminalNode };
 const edgeTypes = { tensor: TensorEdge };
+/** Above this many nodes React Flow's MiniMap (a component per node) is too slow to mount. */
+const LARGE_GRAPH_NODES = 1500;
 const FIT_VIEW_OPTIONS = { padding: 0.06, maxZoom: 1.1, minZoom: 0.02 };
 
 function terminalShapes(summary: ModelSummary) {
@@ -113,7 +116,13 @@ function GraphCanvasInner() {
         attributionPosition="bottom-center"
       >
         <Background gap={20} size={1} />
-        <MiniMap pannable zoomable nodeColor={minimapColor} nodeStrokeWidth={0} ariaLabel="Graph overview" />
+        {model && model.view.nodes.length > LARGE_GRAPH_NODES ? (
+          <Panel position="bottom-right">
+            <CanvasMinimap model={model} />
+          </Panel>
+        ) : (
+          <MiniMap pannable zoomable nodeColor={minimapColor} nodeStrokeWidth={0} ariaLabel="Graph overview" />
+        )}
         <Controls showInteractive={false} fitViewOptions={FIT_VIEW_OPTIONS} />
         {model && (
           <Panel position="top-right">

@@ -41,7 +41,14 @@ const LayerRow = memo(function LayerRow({ layer, selected, onSelect }: { layer: 
       data-layer-id={layer.id}
       aria-selected={selected}
       className={selected ? 'is-selected' : undefined}
+      tabIndex={0}
       onClick={() => onSelect(layer.id)}
+      onKeyDown={(event) => {
+        if (event.key === 'Enter' || event.key === ' ') {
+          event.preventDefault();
+          onSelect(layer.id);
+        }
+      }}
     >
       <td className="mono clip" title={layer.name}>{layer.name}</td>
       <td className="clip" title={layer.opType}>{layer.opType}</td>

@@ -76,10 +76,18 @@ export function createSession(modelBytes: Uint8Array, options: CreateSessionOpti
       fallbackReason = await webgpuUnavailableReason();
       if (fallbackReason === null) backend = 'webgpu';
     }
-    const session = await ort.InferenceSession.create(modelBytes, {
-      executionProviders: [backend],
-      graphOptimizationLevel: 'all',
-    });
+    const open = (provider: RuntimeBackend) =>
+      ort.InferenceSession.create(modelBytes, { executionProviders: [provider], graphOptimizationLevel: 'all' });
+    let session: ort.InferenceSession;
+    try {
+      session = await open(backend);
+    } catch (error) {
+      // WebGPU lacks kernels for some ops (and some adapters fail); wasm runs every op ORT has.
+      if (backend !== 'webgpu') throw error;
+      backend = 'wasm';
+      fallbackReason = `WebGPU session failed: ${describeRuntimeError(error)}`;
+      session = await open(backend);
+    }
     return { session, backend, threads: backend === 'wasm' ? runtimeThreadCount() : 1, fallbackReason };
   };
   const result = creationQueue.then(create, create);
