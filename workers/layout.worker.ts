@@ -3,7 +3,7 @@
 // time limit by terminating this worker and asking a fresh one for the fast layout.
 import * as Comlink from 'comlink';
 import { layeredLayout } from '../src/graphView/layout/layeredLayout';
-import type { LayoutApi, LayoutRequest } from './protocol';
+import type { LayoutApi, LayoutRequest, LayoutResult } from './protocol';
 
 // ELK is 1.4 MB of JavaScript: load it only for graphs that use it.
 async function elkLayout(request: LayoutRequest) {
@@ -17,11 +17,12 @@ async function elkLayout(request: LayoutRequest) {
 const api: LayoutApi = {
   async layout(request, engine) {
     const start = performance.now();
-    let positions = engine === 'elk' ? await elkLayout(request).catch(() => null) : null;
-    const used = positions ? engine : 'layered';
-    positions ??= layeredLayout(request);
-    const result = { ...positions, engine: used, milliseconds: performance.now() - start };
-    return Comlink.transfer(result, [result.xs.buffer, result.ys.buffer]);
+    const routed = engine === 'elk' ? await elkLayout(request).catch(() => null) : null;
+    const result: LayoutResult = routed
+      ? { ...routed, engine: 'elk', milliseconds: performance.now() - start }
+      : { ...layeredLayout(request), bends: null, bendOffsets: null, engine: 'layered', milliseconds: performance.now() - start };
+    const buffers = [result.xs.buffer, result.ys.buffer, result.bends?.buffer, result.bendOffsets?.buffer];
+    return Comlink.transfer(result, buffers.filter((b): b is ArrayBuffer => b instanceof ArrayBuffer));
   },
 };
 

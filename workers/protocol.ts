@@ -51,6 +51,12 @@ export interface LayoutResult {
   /** Top-left corner of each node, in request order. Transferred. */
   xs: Float64Array;
   ys: Float64Array;
+  /**
+   * Bend points of the edges, when the engine routes them (ELK does): edge i's points are
+   * (bends[2k], bends[2k+1]) for k in [bendOffsets[i], bendOffsets[i+1]). Transferred.
+   */
+  bends: Float64Array | null;
+  bendOffsets: Int32Array | null;
   engine: LayoutEngine;
   milliseconds: number;
 }

@@ -9,7 +9,7 @@ import { opCategory, type OpCategory } from './opCategory';
 export type OpFlowNode = Node<{ node: GraphViewNode; category: OpCategory }, 'op'>;
 export type TerminalFlowNode = Node<{ node: GraphViewNode; shapeText: string }, 'terminal'>;
 export type GraphFlowNode = OpFlowNode | TerminalFlowNode;
-export type TensorFlowEdge = Edge<{ tensor: string }, 'tensor'>;
+export type TensorFlowEdge = Edge<{ tensor: string; bends: { x: number; y: number }[] | null }, 'tensor'>;
 
 export function buildFlowElements(model: LoadedModel, shapeTextOf: (name: string, kind: 'input' | 'output') => string): {
   nodes: GraphFlowNode[];
@@ -27,7 +27,7 @@ export function buildFlowElements(model: LoadedModel, shapeTextOf: (name: string
     source: edge.source,
     target: edge.target,
     type: 'tensor',
-    data: { tensor: edge.tensor },
+    data: { tensor: edge.tensor, bends: positions.bendsByEdgeId.get(edge.id) ?? null },
   }));
   return { nodes, edges };
 }

@@ -14,6 +14,8 @@ export const ELK_TIME_LIMIT_MS = 8000;
 export interface NodePositions {
   /** Top-left corner of each node of the view, by node id. */
   byId: Map<string, { x: number; y: number; width: number; height: number }>;
+  /** Bend points of routed edges, by edge id; absent for straight edges. */
+  bendsByEdgeId: Map<string, { x: number; y: number }[]>;
   engine: LayoutEngine;
   milliseconds: number;
 }
@@ -79,11 +81,20 @@ export async function layoutGraphView(view: GraphView): Promise<NodePositions> {
   if (!result) {
     // The worker itself failed twice; the layered layout is linear, so the UI thread can afford it.
     const start = performance.now();
-    result = { ...layeredLayout(request), engine: 'layered', milliseconds: performance.now() - start };
+    result = { ...layeredLayout(request), bends: null, bendOffsets: null, engine: 'layered', milliseconds: performance.now() - start };
   }
   const byId: NodePositions['byId'] = new Map();
   view.nodes.forEach((node, i) => {
     byId.set(node.id, { x: result.xs[i]!, y: result.ys[i]!, width: request.widths[i]!, height: request.heights[i]! });
   });
-  return { byId, engine: result.engine, milliseconds: result.milliseconds };
+  const bendsByEdgeId: NodePositions['bendsByEdgeId'] = new Map();
+  const { bends, bendOffsets } = result;
+  if (bends && bendOffsets) {
+    view.edges.forEach((edge, i) => {
+      const points = [];
+      for (let k = bendOffsets[i]!; k < bendOffsets[i + 1]!; k++) points.push({ x: bends[2 * k]!, y: bends[2 * k + 1]! });
+      if (points.length > 0) bendsByEdgeId.set(edge.id, points);
+    });
+  }
+  return { byId, bendsByEdgeId, engine: result.engine, milliseconds: result.milliseconds };
 }
