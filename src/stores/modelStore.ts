@@ -45,7 +45,15 @@ export const useModelStore = create<ModelState>()((set, get) => ({
 
   async openFiles(files) {
     if (files.length === 0) return;
-    const buffers = await Promise.all(files.map(async (file) => ({ name: file.name, bytes: await file.arrayBuffer() })));
+    // Loading starts now, not once the files are read, so the view never looks settled in between.
+    set({ loading: true });
+    let buffers: OpenedFile[];
+    try {
+      buffers = await Promise.all(files.map(async (file) => ({ name: file.name, bytes: await file.arrayBuffer() })));
+    } catch (error) {
+      set({ loading: false, error: unexpected(files[0]!.name, error) });
+      return;
+    }
     await get().openBuffers(buffers);
   },
 
