@@ -16,9 +16,15 @@ export function App() {
   const onFiles = useCallback((files: File[]) => void openFiles(files), [openFiles]);
   const dragging = useFileDrop(onFiles);
 
+  const fileName = useModelStore((s) => s.model?.summary.fileName ?? null);
+
   useEffect(() => {
     void useModelStore.getState().openSample();
   }, []);
+
+  useEffect(() => {
+    document.title = fileName ? `${fileName} — Whittle` : 'Whittle — model compression studio';
+  }, [fileName]);
 
   return (
     <div className="app">
