@@ -62,7 +62,8 @@ export const useModelStore = create<ModelState>()((set, get) => ({
     const fileName = files.find((f) => f.name.toLowerCase().endsWith('.onnx'))?.name ?? files[0]?.name ?? '';
     set({ loading: true, error: null });
     try {
-      const result = await engineWorker().openModel(Comlink.transfer(files, files.map((f) => f.bytes)));
+      const { remote, crashed } = engineWorker();
+      const result = await Promise.race([remote.openModel(Comlink.transfer(files, files.map((f) => f.bytes))), crashed]);
       if (generation !== loadGeneration) return;
       if (!result.ok) {
         set({ loading: false, error: result.error });

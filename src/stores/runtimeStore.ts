@@ -44,9 +44,10 @@ export const useRuntimeStore = create<RuntimeState>()((set, get) => ({
     set({ status: 'pending', backend: null, threads: null, latencyMs: null, fallbackReason: null, errorMessage: null, errorFileName: null });
     let result;
     try {
-      result = await evalWorker().probeModel(Comlink.transfer(modelBytes, [modelBytes]), fileName, get().requestedBackend);
+      const { remote, crashed } = evalWorker();
+      result = await Promise.race([remote.probeModel(Comlink.transfer(modelBytes, [modelBytes]), fileName, get().requestedBackend), crashed]);
     } catch (error) {
-      result = { ok: false as const, error: { fileName, problem: 'runtime', message: `${fileName}: the runtime worker failed (${error instanceof Error ? error.message : String(error)})` } };
+      result = { ok: false as const, error: { fileName, problem: 'runtime', message: `${fileName}: ONNX Runtime could not be started (${error instanceof Error ? error.message : String(error)})` } };
     }
     if (generation !== probeGeneration) return;
     if (result.ok) {

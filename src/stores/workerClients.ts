@@ -1,17 +1,48 @@
 // The UI thread's handles on the engine and eval workers, created on first use. Stores call these;
-// components never talk to workers directly.
+// components never talk to workers directly. A worker that dies (its module fails to load, an
+// uncaught error) would leave comlink calls pending forever, so each handle also carries a promise
+// that rejects on the worker's error event; callers race their call against it, and the next call
+// after a crash starts a fresh worker.
 import * as Comlink from 'comlink';
 import type { EngineApi, EvalApi } from '../../workers/protocol';
 
-let engine: Comlink.Remote<EngineApi> | null = null;
-let evaluator: Comlink.Remote<EvalApi> | null = null;
+export interface WorkerHandle<Api> {
+  remote: Comlink.Remote<Api>;
+  /** Rejects when the worker fails; never resolves. */
+  crashed: Promise<never>;
+}
 
-export function engineWorker(): Comlink.Remote<EngineApi> {
-  engine ??= Comlink.wrap<EngineApi>(new Worker(new URL('../../workers/engine.worker.ts', import.meta.url), { type: 'module', name: 'engine' }));
+// Vite finds and bundles workers only in the literal form `new Worker(new URL('…', import.meta.url))`,
+// so callers construct the Worker and this wraps it.
+function handleFor<Api>(worker: Worker, name: string, onCrash: () => void): WorkerHandle<Api> {
+  const crashed = new Promise<never>((_, reject) => {
+    worker.addEventListener('error', (event) => {
+      onCrash();
+      worker.terminate();
+      reject(new Error(`the ${name} worker failed${event.message ? `: ${event.message}` : ''}`));
+    });
+  });
+  crashed.catch(() => undefined); // observed by callers; this keeps an unobserved crash quiet
+  return { remote: Comlink.wrap<Api>(worker), crashed };
+}
+
+let engine: WorkerHandle<EngineApi> | null = null;
+let evaluator: WorkerHandle<EvalApi> | null = null;
+
+export function engineWorker(): WorkerHandle<EngineApi> {
+  engine ??= handleFor<EngineApi>(
+    new Worker(new URL('../../workers/engine.worker.ts', import.meta.url), { type: 'module', name: 'engine' }),
+    'engine',
+    () => (engine = null),
+  );
   return engine;
 }
 
-export function evalWorker(): Comlink.Remote<EvalApi> {
-  evaluator ??= Comlink.wrap<EvalApi>(new Worker(new URL('../../workers/eval.worker.ts', import.meta.url), { type: 'module', name: 'eval' }));
+export function evalWorker(): WorkerHandle<EvalApi> {
+  evaluator ??= handleFor<EvalApi>(
+    new Worker(new URL('../../workers/eval.worker.ts', import.meta.url), { type: 'module', name: 'eval' }),
+    'eval',
+    () => (evaluator = null),
+  );
   return evaluator;
 }
