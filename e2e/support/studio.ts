@@ -1,0 +1,232 @@
+// Drives the studio in Debian's Chromium (playwright-core, never a downloaded browser): launches a
+// persistent context in a fresh profile, collects console errors, uncaught page errors, crashed
+// pages and failed requests, and offers the few user actions the tests need (open files through
+// the file input, drop files on the window, wait for the graph, take a screenshot).
+//
+//   const studio = await launchStudio();
+//   await studio.waitForModel('starter-cnn.onnx');
+//   ...
+//   studio.assertNoUnexpectedProblems();   // in afterEach
+//   await studio.close();                  // in afterAll
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { inject } from 'vitest';
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** The flags this machine's Chromium needs (see TOOLCHAIN.md); no --user-data-dir, playwright sets it. */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** Waits are long on purpose: two cores, a cold browser, ONNX Runtime's wasm. Never a timing test. */
+export const WAIT_MS = 120_000;
+
+export const SCREENSHOT_DIR = fileURLToPath(new URL('../screenshots/', import.meta.url));
+
+const SEL = {
+  modelName: '[data-testid="model-name"]',
+  graphView: '[data-testid="graph-view"]',
+  graphNode: '[data-testid="graph-node"]',
+  fileInput: 'input[data-testid="open-file-input"]',
+  errorBanner: '[data-testid="error-banner"]',
+  runtimeBadge: '[data-testid="runtime-badge"]',
+} as const;
+export { SEL as selectors };
+
+/** A file as the user's machine holds it: a name and its bytes. */
+export interface StudioFile {
+  name: string;
+  bytes: Uint8Array;
+}
+
+/** What the page shows right now, for assertions and for readable timeout messages. */
+export interface StudioState {
+  modelName: string | null;
+  graphStatus: string | null;
+  nodeCount: number | null;
+  error: string | null;
+  runtimeBackend: string | null;
+  runtimeThreads: string | null;
+}
+
+export class Studio {
+  private readonly problems: string[] = [];
+  private readonly allowed: RegExp[] = [];
+
+  constructor(
+    readonly context: BrowserContext,
+    readonly page: Page,
+    readonly url: string,
+    private readonly profileDir: string,
+  ) {
+    page.on('console', (message) => {
+      if (message.type() !== 'error') return;
+      const where = message.location();
+      const at = where.url ? ` (${where.url}:${where.lineNumber})` : '';
+      this.problems.push(`console error: ${message.text()}${at}`);
+    });
+    page.on('pageerror', (error) => this.problems.push(`uncaught page error: ${error.stack ?? error.message}`));
+    page.on('crash', () => this.problems.push('the page crashed'));
+    page.on('requestfailed', (request) => {
+      this.problems.push(`request failed: ${request.method()} ${request.url()} (${request.failure()?.errorText ?? 'unknown'})`);
+    });
+    page.on('response', (response) => {
+      if (response.status() >= 400) this.problems.push(`HTTP ${response.status()} for ${response.url()}`);
+    });
+  }
+
+  /** Lets problems matching the pattern pass until the next check (e.g. a deliberately bad file). */
+  allowProblems(pattern: RegExp): void {
+    this.allowed.push(pattern);
+  }
+
+  /** Problems collected since the last check that no allowance covers; clears both lists. */
+  takeUnexpectedProblems(): string[] {
+    const unexpected = this.problems.filter((p) => !this.allowed.some((pattern) => pattern.test(p)));
+    this.problems.length = 0;
+    this.allowed.length = 0;
+    return unexpected;
+  }
+
+  /** Throws when the page logged an error, threw, crashed or failed a request that nobody expected. */
+  assertNoUnexpectedProblems(): void {
+    const unexpected = this.takeUnexpectedProblems();
+    if (unexpected.length > 0) throw new Error(`the page reported unexpected problems:\n  ${unexpected.join('\n  ')}`);
+  }
+
+  async state(): Promise<StudioState> {
+    return this.page.evaluate((sel) => {
+      const view = document.querySelector<HTMLElement>(sel.graphView);
+      const badge = document.querySelector<HTMLElement>(sel.runtimeBadge);
+      const count = view?.dataset.nodeCount;
+      return {
+        modelName: document.querySelector(sel.modelName)?.textContent ?? null,
+        graphStatus: view?.dataset.graphStatus ?? null,
+        nodeCount: count === undefined ? null : Number(count),
+        error: document.querySelector(sel.errorBanner)?.textContent ?? null,
+        runtimeBackend: badge?.dataset.backend ?? null,
+        runtimeThreads: badge?.dataset.threads ?? null,
+      };
+    }, SEL);
+  }
+
+  /** Polls the page until `done(state)` holds; a timeout says what the page showed instead. */
+  async waitUntil(what: string, done: (state: StudioState) => boolean, timeoutMs = WAIT_MS): Promise<StudioState> {
+    const deadline = Date.now() + timeoutMs;
+    let last: StudioState | null = null;
+    while (Date.now() < deadline) {
+      last = await this.state();
+      if (done(last)) return last;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; the page shows ${JSON.stringify(last)}; problems so far: ${JSON.stringify(this.problems)}`);
+  }
+
+  /** Waits until the named model is open and its graph is laid out and drawn. */
+  async waitForModel(fileName: string): Promise<StudioState> {
+    return this.waitUntil(`'${fileName}' to be open with its graph ready`, (s) => s.modelName === fileName && s.graphStatus === 'ready');
+  }
+
+  /** Waits until the error banner shows a message containing `text`. */
+  async waitForError(text: string): Promise<StudioState> {
+    return this.waitUntil(`an error banner containing ${JSON.stringify(text)}`, (s) => s.error?.includes(text) === true);
+  }
+
+  /** Waits until ONNX Runtime has finished probing the open model (badge no longer pending). */
+  async waitForRuntime(): Promise<StudioState> {
+    return this.waitUntil('the runtime badge to settle', (s) => s.runtimeBackend !== null && s.runtimeBackend !== 'pending');
+  }
+
+  /** Chooses files in the Open dialog's input, as a user selecting them (several at once) would. */
+  async openFiles(paths: string[]): Promise<void> {
+    await this.page.setInputFiles(SEL.fileInput, paths);
+  }
+
+  /**
+   * Drops files on the window: builds File objects and a DataTransfer in the page from the bytes,
+   * then dispatches real dragenter, dragover and drop events, as the browser does for a user's drag.
+   * Returns whether the page called preventDefault on dragover and drop (it must, or the browser
+   * would navigate to the file).
+   */
+  async dropFiles(files: StudioFile[]): Promise<{ dragoverPrevented: boolean; dropPrevented: boolean; overlayShown: boolean }> {
+    const payload = files.map((f) => ({ name: f.name, base64: Buffer.from(f.bytes).toString('base64') }));
+    return this.page.evaluate(async (items) => {
+      const transfer = new DataTransfer();
+      for (const item of items) {
+        const binary = atob(item.base64);
+        const bytes = new Uint8Array(binary.length);
+        for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+        transfer.items.add(new File([bytes], item.name, { type: 'application/octet-stream' }));
+      }
+      const target = document.elementFromPoint(window.innerWidth / 2, window.innerHeight / 2) ?? document.body;
+      const fire = (type: string) => {
+        const event = new DragEvent(type, { bubbles: true, cancelable: true, composed: true, dataTransfer: transfer, clientX: window.innerWidth / 2, clientY: window.innerHeight / 2 });
+        target.dispatchEvent(event);
+        return event.defaultPrevented;
+      };
+      fire('dragenter');
+      const dragoverPrevented = fire('dragover');
+      // Let React show the drop overlay, as it would while the user's pointer hovers.
+      await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+      const overlayShown = document.querySelector('[data-testid="drop-overlay"]') !== null;
+      const dropPrevented = fire('drop');
+      return { dragoverPrevented, dropPrevented, overlayShown };
+    }, payload);
+  }
+
+  /** Clicks React Flow's fit-view control so every node is on screen (and therefore in the DOM). */
+  async fitView(): Promise<void> {
+    await this.page.locator('.react-flow__controls-fitview').click();
+    // The fit is animated over a few frames at most; wait for two frames after it settles.
+    await this.page.waitForTimeout(500);
+    await this.page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  }
+
+  /** Saves a full-window screenshot to e2e/screenshots/NAME.png and returns its path. */
+  async screenshot(name: string): Promise<string> {
+    await mkdir(SCREENSHOT_DIR, { recursive: true });
+    const path = join(SCREENSHOT_DIR, `${name}.png`);
+    await this.page.screenshot({ path });
+    return path;
+  }
+
+  async close(): Promise<void> {
+    await this.context.close().catch(() => undefined);
+    await rm(this.profileDir, { recursive: true, force: true });
+  }
+}
+
+/** Starts Chromium on a fresh profile and opens the studio (which loads its bundled sample). */
+export async function launchStudio(options: { search?: string } = {}): Promise<Studio> {
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(`Chromium not found at ${CHROMIUM_PATH}: run \`apt-get update && apt-get install -y chromium\` (or set CHROMIUM_PATH); .ci/run does this`);
+  }
+  const profileDir = await mkdtemp(join(tmpdir(), 'whittle-e2e-profile-'));
+  const context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: CHROMIUM_PATH,
+    args: CHROMIUM_ARGS,
+    headless: true,
+    viewport: { width: 1440, height: 900 },
+    colorScheme: 'light',
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  const url = `${inject('studioUrl')}${options.search ?? ''}`;
+  const studio = new Studio(context, page, url, profileDir);
+  try {
+    await page.goto(url, { waitUntil: 'load', timeout: WAIT_MS });
+  } catch (error) {
+    await studio.close();
+    throw error;
+  }
+  return studio;
+}
