@@ -147,6 +147,37 @@ export class Studio {
     return this.waitUntil('the runtime badge to settle', (s) => s.runtimeBackend !== null && s.runtimeBackend !== 'pending');
   }
 
+  /**
+   * Starts recording every backend the runtime badge shows from now on, so a later wait can tell
+   * a new probe's result from the previous model's badge.
+   */
+  async recordRuntimeBadge(): Promise<void> {
+    await this.page.evaluate((selector) => {
+      const record = window as unknown as { whittleBadgeHistory?: string[] };
+      const history: string[] = [];
+      record.whittleBadgeHistory = history;
+      const badge = document.querySelector<HTMLElement>(selector);
+      if (!badge) throw new Error('no runtime badge');
+      new MutationObserver(() => history.push(badge.dataset.backend ?? '')).observe(badge, { attributes: true, attributeFilter: ['data-backend'] });
+    }, SEL.runtimeBadge);
+  }
+
+  /** Waits until, since recordRuntimeBadge(), a probe started (pending) and then settled. */
+  async waitForNewRuntimeResult(): Promise<StudioState> {
+    const settled = async () =>
+      this.page.evaluate(() => {
+        const history = (window as unknown as { whittleBadgeHistory?: string[] }).whittleBadgeHistory ?? [];
+        const started = history.indexOf('pending');
+        return started >= 0 && history.slice(started).some((b) => b !== 'pending');
+      });
+    const deadline = Date.now() + WAIT_MS;
+    while (!(await settled())) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for a new runtime result; the page shows ${JSON.stringify(await this.state())}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return this.waitForRuntime();
+  }
+
   /** Chooses files in the Open dialog's input, as a user selecting them (several at once) would. */
   async openFiles(paths: string[]): Promise<void> {
     await this.page.setInputFiles(SEL.fileInput, paths);
