@@ -92,7 +92,6 @@ describe('running a user model', () => {
 
   it('probes it in ONNX Runtime and reports the wasm backend', async () => {
     const { studio, files } = session;
-    await studio.waitForRuntime();
     await studio.recordRuntimeBadge();
     await studio.openFiles([await files.write(file)]);
     await studio.waitForModel(FILE_NAME);

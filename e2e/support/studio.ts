@@ -148,10 +148,12 @@ export class Studio {
   }
 
   /**
-   * Starts recording every backend the runtime badge shows from now on, so a later wait can tell
-   * a new probe's result from the previous model's badge.
+   * Waits for the current probe to finish, then records every backend the runtime badge shows from
+   * now on, so a later wait can tell a new probe's result from the previous model's badge.
    */
   async recordRuntimeBadge(): Promise<void> {
+    // A probe still running for the previous model would otherwise read as the new model's.
+    await this.waitForRuntime();
     await this.page.evaluate((selector) => {
       const record = window as unknown as { whittleBadgeHistory?: string[] };
       const history: string[] = [];
