@@ -51,6 +51,14 @@ describe('opening files that are not usable models', () => {
     });
   }
 
+  it('lets the user dismiss the error', async () => {
+    const { studio } = session;
+    expect(await studio.page.$('[data-testid="error-banner"]')).not.toBeNull();
+    await studio.page.click('[data-testid="error-banner"] button');
+    await studio.waitUntil('the error banner to go away', (s) => s.error === null);
+    expect((await studio.state()).modelName).toBe(SAMPLE_FILE_NAME);
+  });
+
   it('still runs the model that stayed open', async () => {
     const state = await session.studio.waitForRuntime();
     expect(state.modelName).toBe(SAMPLE_FILE_NAME);

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatCount, quoteAttribute, readGraphNodes, readLayerRows, readText } from './support/panel';
 import { useStudioSession } from './support/lifecycle';
-import { attentionModel, expectedView, modelFile } from './support/testModels';
+import { attentionModel, customOpModel, expectedView, modelFile } from './support/testModels';
 
 const FILE_NAME = 'attention-block.onnx';
 const { model, unnamedNodeId } = attentionModel();
@@ -98,5 +98,25 @@ describe('running a user model', () => {
     const state = await studio.waitForNewRuntimeResult();
     expect(state.runtimeBackend).toBe('wasm');
     expect(Number(state.runtimeThreads)).toBeGreaterThan(1);
+  });
+});
+
+describe('a model ONNX Runtime cannot run', () => {
+  const session = useStudioSession();
+
+  it('still shows its graph, and the runtime badge says why it cannot run', async () => {
+    const { studio, files } = session;
+    const custom = modelFile('custom-op.onnx', customOpModel());
+    await studio.recordRuntimeBadge();
+    await studio.openFiles([await files.write(custom)]);
+    const state = await studio.waitForModel(custom.name);
+    expect(state.nodeCount).toBe(expectedView(custom).opNodeCount);
+    expect(state.error).toBeNull();
+    const runtime = await studio.waitForNewRuntimeResult();
+    expect(runtime.runtimeBackend).toBe('error');
+    expect(runtime.modelName).toBe(custom.name);
+    const title = await studio.page.getAttribute('[data-testid="runtime-badge"]', 'title');
+    expect(title).toContain(custom.name);
+    await studio.screenshot('runtime-cannot-run');
   });
 });

@@ -240,7 +240,14 @@ export class Studio {
 }
 
 /** Starts Chromium on a fresh profile and opens the studio (which loads its bundled sample). */
-export async function launchStudio(options: { search?: string } = {}): Promise<Studio> {
+export interface LaunchOptions {
+  /** Appended to the studio's URL, e.g. "?backend=webgpu". */
+  search?: string;
+  /** Runs before the studio's page is first loaded (e.g. to route or block requests). */
+  beforeLoad?: (studio: Studio) => Promise<void>;
+}
+
+export async function launchStudio(options: LaunchOptions = {}): Promise<Studio> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(`Chromium not found at ${CHROMIUM_PATH}: run \`apt-get update && apt-get install -y chromium\` (or set CHROMIUM_PATH); .ci/run does this`);
   }
@@ -256,6 +263,7 @@ export async function launchStudio(options: { search?: string } = {}): Promise<S
   const url = `${inject('studioUrl')}${options.search ?? ''}`;
   const studio = new Studio(context, page, url, profileDir);
   try {
+    await options.beforeLoad?.(studio);
     await page.goto(url, { waitUntil: 'load', timeout: WAIT_MS });
   } catch (error) {
     await studio.close();

@@ -71,6 +71,16 @@ export function deepResidualModel(blocks: number): onnx.ModelProto {
   return b.build();
 }
 
+/** A valid graph with an operator from a custom domain that ONNX Runtime has no kernel for. */
+export function customOpModel(): onnx.ModelProto {
+  const b = new ModelBuilder({ opset: 17, extraOpsets: { 'com.example': 1 } });
+  const x = b.input('input', DataType.FLOAT, ['N', 4]);
+  const [y] = b.node('Scramble', [x], {}, { name: 'scramble', domain: 'com.example' });
+  b.node('Relu', [y!], {}, { name: 'relu', outputs: ['output'] });
+  b.output('output', DataType.FLOAT, ['N', 4]);
+  return b.build();
+}
+
 /** The file cut short: the last `keepFraction` of its bytes never arrived. */
 export function truncatedFile(file: StudioFile, name: string, keepFraction = 0.6): StudioFile {
   return { name, bytes: file.bytes.slice(0, Math.floor(file.bytes.length * keepFraction)) };
