@@ -59,6 +59,22 @@ describe('opening a model from the file dialog', () => {
     await session.studio.screenshot('user-file-sorted-ascending');
   });
 
+  it('offers sorting by name, op, params and bytes', async () => {
+    const { page } = session.studio;
+    for (const key of ['name', 'op', 'params', 'bytes']) {
+      expect(await page.isVisible(`button[data-sort="${key}"]`), `sort button '${key}'`).toBe(true);
+    }
+    const bytesById = new Map(expected.summary.layers.map((l) => [l.id, l.bytes]));
+    await page.click('button[data-sort="bytes"]');
+    const bytes = (await readLayerRows(page)).map((r) => bytesById.get(r.id)!);
+    expect(bytes).toEqual([...bytes].sort((a, b) => b - a));
+
+    await page.click('button[data-sort="name"]');
+    const names = (await readLayerRows(page)).map((r) => r.cells[0]!);
+    expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b, 'en', { numeric: true, sensitivity: 'base' })));
+    expect(names).toHaveLength(expected.summary.layers.length);
+  });
+
   it('selects the table row of a node clicked on the canvas', async () => {
     const { page } = session.studio;
     const target = expected.summary.layers.find((l) => l.opType === 'MatMul')!.id;
