@@ -15,7 +15,7 @@ describe('dropping files on the window', () => {
     const file = modelFile('dropped-attention.onnx', attentionModel().model);
     const expected = expectedView(file);
     const url = studio.page.url();
-    const events = await studio.dropFiles([file]);
+    const events = await studio.dropFiles([file], { screenshotWhileDragging: 'drag-drop-hovering' });
     // The page takes the drop (otherwise the browser would open the file itself). Its drop overlay
     // is a nicety outside the DOM contract, so it is not required here.
     expect(events).toMatchObject({ dragoverPrevented: true, dropPrevented: true });

@@ -191,9 +191,10 @@ export class Studio {
    * Returns whether the page called preventDefault on dragover and drop (it must, or the browser
    * would navigate to the file).
    */
-  async dropFiles(files: StudioFile[]): Promise<{ dragoverPrevented: boolean; dropPrevented: boolean; overlayShown: boolean }> {
+  async dropFiles(files: StudioFile[], options: { screenshotWhileDragging?: string } = {}): Promise<{ dragoverPrevented: boolean; dropPrevented: boolean; overlayShown: boolean }> {
     const payload = files.map((f) => ({ name: f.name, base64: Buffer.from(f.bytes).toString('base64') }));
-    return this.page.evaluate(async (items) => {
+    type DragWindow = Window & { whittleDrag?: { transfer: DataTransfer; target: Element } };
+    const { dragoverPrevented, overlayShown } = await this.page.evaluate(async (items) => {
       const transfer = new DataTransfer();
       for (const item of items) {
         const binary = atob(item.base64);
@@ -202,19 +203,24 @@ export class Studio {
         transfer.items.add(new File([bytes], item.name, { type: 'application/octet-stream' }));
       }
       const target = document.elementFromPoint(window.innerWidth / 2, window.innerHeight / 2) ?? document.body;
-      const fire = (type: string) => {
-        const event = new DragEvent(type, { bubbles: true, cancelable: true, composed: true, dataTransfer: transfer, clientX: window.innerWidth / 2, clientY: window.innerHeight / 2 });
-        target.dispatchEvent(event);
-        return event.defaultPrevented;
-      };
-      fire('dragenter');
-      const dragoverPrevented = fire('dragover');
+      (window as DragWindow).whittleDrag = { transfer, target };
+      const init = { bubbles: true, cancelable: true, composed: true, dataTransfer: transfer, clientX: window.innerWidth / 2, clientY: window.innerHeight / 2 };
+      target.dispatchEvent(new DragEvent('dragenter', init));
+      const over = new DragEvent('dragover', init);
+      target.dispatchEvent(over);
       // Let React show the drop overlay, as it would while the user's pointer hovers.
       await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
-      const overlayShown = document.querySelector('[data-testid="drop-overlay"]') !== null;
-      const dropPrevented = fire('drop');
-      return { dragoverPrevented, dropPrevented, overlayShown };
+      return { dragoverPrevented: over.defaultPrevented, overlayShown: document.querySelector('[data-testid="drop-overlay"]') !== null };
     }, payload);
+    if (options.screenshotWhileDragging) await this.screenshot(options.screenshotWhileDragging);
+    const dropPrevented = await this.page.evaluate(() => {
+      const { transfer, target } = (window as DragWindow).whittleDrag!;
+      delete (window as DragWindow).whittleDrag;
+      const drop = new DragEvent('drop', { bubbles: true, cancelable: true, composed: true, dataTransfer: transfer, clientX: window.innerWidth / 2, clientY: window.innerHeight / 2 });
+      target.dispatchEvent(drop);
+      return drop.defaultPrevented;
+    });
+    return { dragoverPrevented, dropPrevented, overlayShown };
   }
 
   /** Clicks React Flow's fit-view control so every node is on screen (and therefore in the DOM). */
