@@ -2,7 +2,7 @@
 // on; the raw figures go to bench/out/results.json. Never run in CI or tests — timings depend on the
 // machine. `npm run bench -- codec` or `-- render` runs one.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { arch, cpus, platform, totalmem } from 'node:os';
+import { arch, cpus, loadavg, platform, totalmem } from 'node:os';
 import { renderTable } from '../cli/format/textTable.js';
 import { benchmarkGraphRender } from './graphRender.bench.js';
 import { BENCH_OUT_DIR } from './largeModels.js';
@@ -28,7 +28,9 @@ async function main(): Promise<void> {
   }
   const selected = requested.length ? (requested as BenchmarkName[]) : [...BENCHMARKS];
   const results: Record<string, unknown> = { type: 'whittle-bench-results', version: 1, date: new Date().toISOString(), machine: machine() };
-  console.log(`Whittle benchmarks — ${results.date}\n${results.machine}\n`);
+  // Other work on the machine moves every figure; say how busy it was.
+  const load = () => loadavg().map((v) => v.toFixed(2)).join(' ');
+  console.log(`Whittle benchmarks — ${results.date}\n${results.machine}\nload average at start: ${load()}\n`);
 
   if (selected.includes('codec')) {
     console.error('ONNX codec:');
@@ -60,6 +62,8 @@ async function main(): Promise<void> {
       );
   }
 
+  results.loadAverageAtEnd = load();
+  console.log(`load average at end: ${results.loadAverageAtEnd}`);
   mkdirSync(BENCH_OUT_DIR, { recursive: true });
   writeFileSync(`${BENCH_OUT_DIR}results.json`, `${JSON.stringify(results, null, 2)}\n`);
   console.log('raw figures: bench/out/results.json');
