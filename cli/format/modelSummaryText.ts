@@ -4,6 +4,7 @@ import type { ModelSummary, ValueSummary } from '../../src/core/graph/summary.js
 import type { BytesByDtype } from '../../src/core/graph/accounting.js';
 import { formatBytes, formatCount, formatDims, formatShape } from './quantities.js';
 import { renderTable } from './textTable.js';
+import { describeIrVersion } from '../../src/core/onnx/irVersion.js';
 
 const plural = (n: number, word: string) => `${formatCount(n)} ${word}${n === 1 ? '' : 's'}`;
 
@@ -56,7 +57,7 @@ export function formatModelSummary(summary: ModelSummary): string {
   const { totals } = summary;
   const header = [
     `${summary.fileName}  ${formatBytes(summary.fileBytes)}`,
-    `IR ${summary.irVersion}`,
+    `IR ${describeIrVersion(summary.irVersion)}`,
     summary.producer ? `producer ${summary.producer}` : 'producer unknown',
     `opset ${summary.opsets.map((o) => `${o.domain} ${o.version}`).join(', ')}`,
   ].join('  ·  ');

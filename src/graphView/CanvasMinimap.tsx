@@ -1,4 +1,4 @@
-// A minimap for very large graphs. React Flow's MiniMap renders one React component per node, which
+// The canvas minimap. React Flow's MiniMap renders one React component per node, which
 // costs seconds at 5,000 nodes; this one paints every node into one <canvas> once per model and
 // moves only a viewport rectangle as the user pans. Click or drag on it to move the view.
 import { useEffect, useMemo, useRef, type PointerEvent } from 'react';

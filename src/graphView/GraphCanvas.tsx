@@ -3,7 +3,7 @@
 // Clicking a node selects it (the layer table follows); a selection made in the table centres the
 // node here. data-graph-status turns "ready" only once React Flow has drawn the current model.
 import { useCallback, useEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
-import { Background, Controls, MiniMap, Panel, ReactFlow, ReactFlowProvider, useReactFlow, type Node } from '@xyflow/react';
+import { Background, Controls, Panel, ReactFlow, ReactFlowProvider, useReactFlow, type Node } from '@xyflow/react';
 import { useShallow } from 'zustand/react/shallow';
 import '@xyflow/react/dist/style.css';
 import { formatShape } from '../app/formatNumbers';
@@ -21,20 +21,15 @@ import './GraphCanvas.css';
 
 const nodeTypes = { op: OpNode, terminal: TerminalNode };
 const edgeTypes = { tensor: TensorEdge };
-/** Above this many nodes React Flow's MiniMap (a component per node) is too slow to mount. */
-const LARGE_GRAPH_NODES = 1500;
-const FIT_VIEW_OPTIONS = { padding: 0.06, maxZoom: 1.1, minZoom: 0.02 };
+/** Fit view must reach every node, even on a 1,000-layer chain, so the floor is far below readable. */
+const MIN_ZOOM = 0.002;
+const FIT_VIEW_OPTIONS = { padding: 0.06, maxZoom: 1.1, minZoom: MIN_ZOOM };
 
 function terminalShapes(summary: ModelSummary) {
   const text = new Map<string, string>();
   for (const v of summary.inputs) text.set(`input:${v.name}`, `${v.dtype} · ${formatShape(v.shape, '×')}`);
   for (const v of summary.outputs) text.set(`output:${v.name}`, `${v.dtype} · ${formatShape(v.shape, '×')}`);
   return (name: string, kind: 'input' | 'output') => text.get(`${kind}:${name}`) ?? '';
-}
-
-function minimapColor(node: Node): string {
-  const data = (node as GraphFlowNode).data;
-  return 'category' in data ? `var(--op-${data.category})` : 'var(--terminal-minimap)';
 }
 
 function GraphCanvasInner() {
@@ -110,18 +105,17 @@ function GraphCanvasInner() {
         nodesDraggable={false}
         nodesConnectable={false}
         elementsSelectable={false}
-        minZoom={0.02}
+        minZoom={MIN_ZOOM}
         maxZoom={2.5}
         colorMode="system"
         attributionPosition="bottom-center"
       >
         <Background gap={20} size={1} />
-        {model && model.view.nodes.length > LARGE_GRAPH_NODES ? (
+        {/* Our own minimap at every size: React Flow's draws tall, narrow graphs as sub-pixel slivers. */}
+        {model && (
           <Panel position="bottom-right">
             <CanvasMinimap model={model} />
           </Panel>
-        ) : (
-          <MiniMap pannable zoomable nodeColor={minimapColor} nodeStrokeWidth={0} ariaLabel="Graph overview" />
         )}
         <Controls showInteractive={false} fitViewOptions={FIT_VIEW_OPTIONS} />
         {model && (

@@ -1,12 +1,13 @@
 // The model's identity card: file, size, IR version, producer, opsets, node and weight totals.
 import { formatBytes, formatCount } from '../app/formatNumbers';
 import type { ModelSummary } from '../core/graph/summary';
+import { describeIrVersion } from '../core/onnx/irVersion';
 
 export function ModelFacts({ summary }: { summary: ModelSummary }) {
   const facts: [string, string][] = [
     ['File', summary.fileName],
     ['Size', `${formatBytes(summary.fileBytes)} (${formatCount(summary.fileBytes)} bytes)`],
-    ['IR version', String(summary.irVersion)],
+    ['IR version', describeIrVersion(summary.irVersion)],
     ['Producer', summary.producer || '—'],
     ['Opsets', summary.opsets.map((o) => `${o.domain} ${o.version}`).join(', ') || '—'],
     ['Graph', summary.graphName || '—'],

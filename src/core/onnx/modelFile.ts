@@ -31,8 +31,7 @@ export class ModelFileError extends Error {
   }
 }
 
-/** The highest IR version this codec knows; newer files are read but flagged. */
-export const LATEST_IR_VERSION = 13;
+export { LATEST_IR_VERSION } from './irVersion';
 
 export interface DecodeOptions {
   /** Name used in error messages. */
