@@ -101,4 +101,12 @@ export interface Kernels {
 
   /** One Adam/AdamW update of `param` in place, with moments m and v updated in place. */
   adamUpdate(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, step: AdamStep): void;
+
+  /**
+   * Optional: a whole 2-D convolution in one call, y (n, outChannels, outH, outW) = x (n, C, H, W)
+   * correlated with weight (outChannels, C, kernelH, kernelW); groups 1, no bias (addChannelBias).
+   * Offered where one call beats im2col + gemm per image (WebGPU: one submission instead of n);
+   * where it is undefined, callers use im2col + gemm. May return a Promise, like gemm.
+   */
+  conv2d?(x: Float32Array, n: number, g: WindowGeometry, weight: Float32Array, outChannels: number, y: Float32Array): void | Promise<void>;
 }

@@ -199,3 +199,47 @@ describe('per-channel and elementwise kernels (JS reference)', () => {
     expect(decayed[0]).toBeCloseTo(2 * (1 - 0.05), 6);
   });
 });
+
+describe('conv2d (JS reference)', () => {
+  it('convolves a 3×3 image with a 2×2 kernel by hand, and agrees with im2col + gemm elsewhere', () => {
+    const g = windowGeometry({ channels: 1, height: 3, width: 3, kernelH: 2, kernelW: 2 });
+    const y = new Float32Array(4);
+    kernels.conv2d!(f32([1, 2, 3, 4, 5, 6, 7, 8, 9]), 1, g, f32([1, 0, 0, -1]), 1, y);
+    expect([...y]).toEqual([-4, -4, -4, -4]);
+  });
+
+  it('equals im2col followed by gemm for any geometry', () => {
+    const options = fc.record({
+      channels: fc.integer({ min: 1, max: 3 }),
+      height: fc.integer({ min: 3, max: 8 }),
+      width: fc.integer({ min: 3, max: 8 }),
+      kernelH: fc.integer({ min: 1, max: 3 }),
+      kernelW: fc.integer({ min: 1, max: 3 }),
+      strideH: fc.integer({ min: 1, max: 2 }),
+      strideW: fc.integer({ min: 1, max: 2 }),
+      padTop: fc.integer({ min: 0, max: 1 }),
+      padLeft: fc.integer({ min: 0, max: 1 }),
+      dilationH: fc.integer({ min: 1, max: 2 }),
+      dilationW: fc.integer({ min: 1, max: 2 }),
+    });
+    fc.assert(
+      fc.property(options, fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 2 }), (geometry, outChannels, n) => {
+        const g = windowGeometry(geometry);
+        const x = Float32Array.from({ length: n * g.channels * g.height * g.width }, (_, i) => Math.sin(i));
+        const weight = Float32Array.from({ length: outChannels * g.channels * g.kernelH * g.kernelW }, (_, i) => Math.cos(i));
+        const direct = new Float32Array(n * outChannels * g.outH * g.outW);
+        kernels.conv2d!(x, n, g, weight, outChannels, direct);
+        const depth = g.channels * g.kernelH * g.kernelW;
+        const positions = g.outH * g.outW;
+        const cols = new Float32Array(depth * positions);
+        const viaGemm = new Float32Array(direct.length);
+        for (let image = 0; image < n; image++) {
+          kernels.im2col(x, image * g.channels * g.height * g.width, g, 0, g.channels, cols);
+          const out = viaGemm.subarray(image * outChannels * positions, (image + 1) * outChannels * positions);
+          kernels.gemm(weight, cols, out, { m: outChannels, n: positions, k: depth });
+        }
+        for (let i = 0; i < direct.length; i++) expect(Math.abs(direct[i]! - viaGemm[i]!)).toBeLessThanOrEqual(1e-5);
+      }),
+    );
+  });
+});

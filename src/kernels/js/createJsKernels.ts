@@ -3,6 +3,7 @@
 import type { Kernels } from '../Kernels';
 import { adamUpdateReference } from './adam';
 import { addChannelBiasReference, meanVariancePerChannelReference, sumPerChannelReference } from './channels';
+import { conv2dReference } from './conv2d';
 import { addReference, axpyReference, dotReference, mulReference, reluBackwardReference, reluForwardReference, scaleReference, sumReference } from './elementwise';
 import { gemmReference } from './gemm';
 import { col2imReference, im2colReference, maxPoolBackwardReference, maxPoolForwardReference } from './windows';
@@ -27,5 +28,6 @@ export function createJsKernels(): Kernels {
     sum: sumReference,
     dot: dotReference,
     adamUpdate: adamUpdateReference,
+    conv2d: conv2dReference,
   };
 }
