@@ -201,7 +201,7 @@ describe('per-channel and elementwise kernels (JS reference)', () => {
 });
 
 describe('conv2d (JS reference)', () => {
-  it('convolves a 3×3 image with a 2×2 kernel by hand, and agrees with im2col + gemm elsewhere', () => {
+  it('convolves a 3×3 image with a 2×2 kernel by hand', () => {
     const g = windowGeometry({ channels: 1, height: 3, width: 3, kernelH: 2, kernelW: 2 });
     const y = new Float32Array(4);
     kernels.conv2d!(f32([1, 2, 3, 4, 5, 6, 7, 8, 9]), 1, g, f32([1, 0, 0, -1]), 1, y);
@@ -211,8 +211,9 @@ describe('conv2d (JS reference)', () => {
   it('equals im2col followed by gemm for any geometry', () => {
     const options = fc.record({
       channels: fc.integer({ min: 1, max: 3 }),
-      height: fc.integer({ min: 3, max: 8 }),
-      width: fc.integer({ min: 3, max: 8 }),
+      // At least 5: a 3-tap window dilated by 2 spans 5 pixels.
+      height: fc.integer({ min: 5, max: 8 }),
+      width: fc.integer({ min: 5, max: 8 }),
       kernelH: fc.integer({ min: 1, max: 3 }),
       kernelW: fc.integer({ min: 1, max: 3 }),
       strideH: fc.integer({ min: 1, max: 2 }),
