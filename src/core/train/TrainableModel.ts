@@ -46,8 +46,15 @@ export class TrainableModel {
       values.set(input.name, feed);
     }
     for (const node of this.nodes) {
-      const pending = node.run(ctx, values);
-      const outputs = pending instanceof Promise ? await pending : pending;
+      let outputs: Tensor[];
+      try {
+        const pending = node.run(ctx, values);
+        outputs = pending instanceof Promise ? await pending : pending;
+      } catch (error) {
+        // Say which node failed: "node 'conv3' (Conv): Conv: X has 4 channels and W …"
+        const message = error instanceof Error ? error.message : String(error);
+        throw new RangeError(`node '${node.id}' (${node.opType}): ${message}`, { cause: error });
+      }
       node.outputs.forEach((name, i) => {
         if (name && outputs[i]) values.set(name, outputs[i]);
       });
