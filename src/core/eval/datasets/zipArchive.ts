@@ -34,6 +34,7 @@ const CENTRAL_SIGNATURE = 0x02014b50;
 const LOCAL_SIGNATURE = 0x04034b50;
 const STORED = 0;
 const DEFLATED = 8;
+const MAX_DEFLATE_RATIO = 1032;
 
 export function hasZipMagic(bytes: Uint8Array): boolean {
   return bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && (bytes[2] === 3 || bytes[2] === 5);
@@ -152,6 +153,14 @@ export function extractZipEntry(bytes: Uint8Array, entry: ZipEntry, source: stri
     if (entry.compressedSize !== entry.uncompressedSize) throw new DatasetError(where, 'is stored but its two sizes differ');
     output = compressed;
   } else if (entry.method === DEFLATED) {
+    // Deflate cannot expand more than ~1032:1, so a larger declared size is a lie; refuse it before
+    // allocating the output buffer.
+    if (entry.uncompressedSize > entry.compressedSize * MAX_DEFLATE_RATIO + 1024) {
+      throw new DatasetError(
+        where,
+        `declares ${formatCount(entry.uncompressedSize)} bytes from ${formatCount(entry.compressedSize)} compressed, more than deflate can produce; the file is damaged`,
+      );
+    }
     output = inflateWithin(compressed, entry.uncompressedSize, where);
   } else {
     throw new DatasetError(where, `uses compression method ${entry.method}; only stored and deflate are supported`);
