@@ -1,14 +1,15 @@
 // `npm run bench`: runs every benchmark and prints one table per benchmark, with the machine it ran
 // on; the raw figures go to bench/out/results.json. Never run in CI or tests — timings depend on the
-// machine. `npm run bench -- codec` or `-- render` runs one.
+// machine. `npm run bench -- codec`, `-- render` or `-- kernels` runs one.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { arch, cpus, loadavg, platform, totalmem } from 'node:os';
 import { renderTable } from '../cli/format/textTable.js';
 import { benchmarkGraphRender } from './graphRender.bench.js';
+import { benchmarkKernels } from './kernels.bench.js';
 import { BENCH_OUT_DIR } from './largeModels.js';
 import { benchmarkOnnxCodec } from './onnxCodec.bench.js';
 
-const BENCHMARKS = ['codec', 'render'] as const;
+const BENCHMARKS = ['codec', 'render', 'kernels'] as const;
 type BenchmarkName = (typeof BENCHMARKS)[number];
 
 const log = (line: string) => console.error(`  ${line}`);
@@ -60,6 +61,28 @@ async function main(): Promise<void> {
           render.rows.map((r) => [r.model, String(r.nodeCount), String(r.drawnNodes), (r.fileBytes / 1024).toFixed(0), ms(r.namedMedianMs), ms(r.medianMs), r.runsMs.map((v) => v.toFixed(0)).join(', ')]),
         ),
       );
+  }
+
+  if (selected.includes('kernels')) {
+    console.error('Kernels (gemm, elementwise):');
+    const kernels = await benchmarkKernels(log);
+    results.kernels = kernels;
+    const ratio = (value: number) => `${value.toFixed(value < 10 ? 2 : 0)}×`;
+    console.log('gemm GFLOP/s, one thread, Node — JS reference, wasm SIMD (with staging copies), ONNX Runtime Gemm (web = wasm build, node = native)');
+    console.log(
+      renderTable(
+        [{ header: 'shape' }, { header: 'm×n×k', align: 'right' }, { header: 'JS', align: 'right' }, { header: 'wasm', align: 'right' }, { header: 'ORT web', align: 'right' }, { header: 'ORT node', align: 'right' }, { header: 'wasm ÷ JS', align: 'right' }, { header: 'wasm ÷ ORT web', align: 'right' }, { header: 'max |Δ|', align: 'right' }],
+        kernels.gemm.map((r) => [r.label, `${r.shape.m}×${r.shape.n}×${r.shape.k}`, r.gflops.js.toFixed(2), r.gflops.wasm.toFixed(1), r.gflops.ortWeb.toFixed(1), r.gflops.ortNode.toFixed(1), ratio(r.wasmOverJs), ratio(r.wasmOverOrtWeb), r.maxDifference.toExponential(1)]),
+      ),
+    );
+    console.log(`elementwise GB/s (bytes the kernel reads and writes), ${kernels.elementwise[0]?.floats.toLocaleString('en')} floats`);
+    console.log(
+      renderTable(
+        [{ header: 'kernel' }, { header: 'JS GB/s', align: 'right' }, { header: 'wasm GB/s', align: 'right' }, { header: 'wasm ÷ JS', align: 'right' }],
+        kernels.elementwise.map((r) => [r.kernel, r.gigabytesPerSecond.js.toFixed(2), r.gigabytesPerSecond.wasm.toFixed(2), ratio(r.wasmOverJs)]),
+      ),
+    );
+    console.log('');
   }
 
   results.loadAverageAtEnd = load();
