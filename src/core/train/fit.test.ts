@@ -3,6 +3,8 @@
 // teacher, and evaluate reports inference-mode loss and accuracy.
 import { describe, expect, it } from 'vitest';
 import { createJsKernels } from '../../kernels/js/createJsKernels.js';
+import type { Kernels } from '../../kernels/Kernels.js';
+import { createWasmKernels } from '../../kernels/wasm/createWasmKernels.js';
 import { graphFromModel } from '../graph/Graph.js';
 import { ModelBuilder } from '../graph/ModelBuilder.js';
 import { DataType } from '../onnx/dataType.js';
@@ -11,7 +13,7 @@ import { evaluate, fit, type Dataset } from './fit.js';
 import { InitializedLayers } from './InitializedLayers.js';
 import { trainableFromOnnx } from './onnx/trainableFromOnnx.js';
 import { Adam, Sgd } from './optim/optimizers.js';
-import { asyncGemmKernels } from './testing/gradientCheck.js';
+import { asyncGemmKernels, maxDifference } from './testing/gradientCheck.js';
 import type { TrainableModel } from './TrainableModel.js';
 
 const kernels = createJsKernels();
@@ -96,6 +98,19 @@ describe('fit', () => {
     expect(await run(7)).toEqual(first);
     expect(await run(7, asyncGemmKernels())).toEqual(first);
     expect(await run(8)).not.toEqual(first);
+  });
+
+  it('trains the same model with the wasm SIMD backend to the same parameters (within 1e-4)', async () => {
+    const wasm = await createWasmKernels();
+    const run = async (k: Kernels) => {
+      const model = cnn(9);
+      const history = await fit({ model, kernels: k, data: bars(48, 9), batchSize: 16, epochs: 2, optimizer: new Sgd({ momentum: 0.9 }), schedule: { type: 'constant', learningRate: 0.05 }, seed: 3 });
+      return { history, parameters: snapshot(model) };
+    };
+    const js = await run(kernels);
+    const simd = await run(wasm);
+    js.parameters.forEach(([name, values], i) => expect(maxDifference(values, simd.parameters[i]![1]), name).toBeLessThan(1e-4));
+    expect(Math.abs(js.history[1]!.loss - simd.history[1]!.loss)).toBeLessThan(1e-4);
   });
 
   it('distillation moves a student toward its teacher', async () => {

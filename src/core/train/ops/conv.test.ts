@@ -2,6 +2,7 @@
 // (eps 1e-3, |analytic − numeric| ≤ 1e-3 + 1e-2·|numeric|) for strides, asymmetric pads, dilation,
 // groups and depthwise, 1×1 (the no-im2col path), and with a Promise-returning gemm.
 import { describe, expect, it } from 'vitest';
+import { createJsKernels } from '../../../kernels/js/createJsKernels.js';
 import { asyncGemmKernels, evalContext, gradientMismatches, maxDifference, randomTensor } from '../testing/gradientCheck.js';
 import { Tensor } from '../Tensor.js';
 import { conv, ConvScratch, type ConvAttributes } from './conv.js';
@@ -81,6 +82,22 @@ describe('Conv', () => {
     const inputs = [randomTensor(c.x, 7), randomTensor(c.w, 8), randomTensor([c.w[0]!], 9)];
     const forward = (ctx: Parameters<typeof conv>[0], [x, w, b]: Tensor[]) => conv(ctx, x!, w!, b!, c.attributes, scratch);
     expect(await gradientMismatches(forward, inputs, { kernels: asyncGemmKernels() })).toEqual([]);
+  });
+
+  it("uses a backend's whole-batch conv2d kernel for ungrouped forwards, with the same result", async () => {
+    const js = createJsKernels();
+    let calls = 0;
+    const kernels = { ...js, name: 'wasm' as const, conv2d: (...args: Parameters<NonNullable<typeof js.conv2d>>) => (calls++, js.conv2d!(...args)) };
+    const c = cases[1]!;
+    const x = randomTensor(c.x, 10);
+    const w = randomTensor(c.w, 11);
+    const b = randomTensor([c.w[0]!], 12);
+    const whole = await conv({ kernels, tape: null, training: false }, x, w, b, c.attributes);
+    expect(calls).toBe(1);
+    expect(maxDifference(whole.data, (await conv(evalContext(), x, w, b, c.attributes)).data)).toBeLessThan(1e-5);
+    await conv({ kernels, tape: null, training: false }, randomTensor(cases[3]!.x, 13), randomTensor(cases[3]!.w, 14), null, cases[3]!.attributes);
+    expect(calls).toBe(1); // grouped: im2col + gemm
+    expect(await gradientMismatches((ctx, [p, q, r]) => conv(ctx, p!, q!, r!, c.attributes), [x, w, b], { kernels })).toEqual([]);
   });
 
   it('explains a weight that does not fit the input', async () => {

@@ -1,6 +1,7 @@
 // Conv (2-D): im2col + gemm per image and group, with stride, asymmetric padding, dilation and
 // groups (depthwise is groups = channels). Backward recomputes each image's columns instead of
-// keeping them, so memory is one scratch buffer per Conv that grows to its largest use.
+// keeping them, so memory is one scratch buffer per Conv that grows to its largest use. Where a
+// backend offers a whole-batch `conv2d` kernel (WebGPU), the ungrouped forward uses it instead.
 //
 //   X (N, C, H, W), W (M, C/g, kH, kW), B (M) → Y (N, M, outH, outW)
 //   per image n, group g:   cols (C/g·kH·kW, P) = im2col(X[n], channels of g),  P = outH·outW
@@ -39,6 +40,10 @@ export async function conv(ctx: OpContext, x: Tensor, w: Tensor, b: Tensor | nul
     throw new RangeError(`Conv: X has ${c} channels and W ${formatShape(w.shape)} with group ${group}; W needs (M, C/group, kH, kW) with C and M divisible by group`);
   }
   if (b !== null && b.size !== m) throw new RangeError(`Conv: bias has ${b.size} values for ${m} output channels`);
+  const [declaredH, declaredW] = attributes.kernelShape;
+  if ((declaredH || declaredW) && (declaredH !== kh || declaredW !== kw)) {
+    throw new RangeError(`Conv: kernel_shape ${declaredH}×${declaredW} does not match W ${formatShape(w.shape)}`);
+  }
   const g = windowOf('Conv', c, h, wIn, { ...attributes, kernelShape: [kh, kw] });
   const P = g.outH * g.outW;
   const mg = m / group;
@@ -56,11 +61,16 @@ export async function conv(ctx: OpContext, x: Tensor, w: Tensor, b: Tensor | nul
     return cols;
   };
 
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < group; j++) {
-      const cols = columnsOf(i, j);
-      const yOffset = (i * m + j * mg) * P;
-      await kernels.gemm(w.data.subarray(j * mg * rows, (j + 1) * mg * rows), cols, y.data.subarray(yOffset, yOffset + mg * P), { m: mg, n: P, k: rows });
+  if (kernels.conv2d && group === 1 && !pointwise && useWholeConv(kernels.name)) {
+    // One call for the whole batch where the backend offers it (WebGPU: one submission, not n).
+    await kernels.conv2d(x.data, n, g, w.data, m, y.data);
+  } else {
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < group; j++) {
+        const cols = columnsOf(i, j);
+        const yOffset = (i * m + j * mg) * P;
+        await kernels.gemm(w.data.subarray(j * mg * rows, (j + 1) * mg * rows), cols, y.data.subarray(yOffset, yOffset + mg * P), { m: mg, n: P, k: rows });
+      }
     }
   }
   if (b !== null) kernels.addChannelBias(y.data, b.data, n, m, P, y.data);
@@ -97,4 +107,9 @@ export async function conv(ctx: OpContext, x: Tensor, w: Tensor, b: Tensor | nul
       }
     }
   });
+}
+
+/** The JS reference's conv2d is a direct loop kept to check other backends; im2col + gemm beats it. */
+function useWholeConv(backend: string): boolean {
+  return backend !== 'js';
 }

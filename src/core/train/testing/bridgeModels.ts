@@ -132,4 +132,25 @@ export const bridgeModels: BridgeModel[] = [
       return b.build();
     },
   },
+  {
+    name: 'legacy opset 10 (Clip bounds as attributes, Softmax over flattened trailing axes) and ceil-mode pools',
+    sampleShape: [2, 7, 7],
+    classes: 3,
+    build() {
+      const b = new ModelBuilder({ opset: 10 });
+      const layers = new InitializedLayers(b, seededRandom(11));
+      const x = b.input('input', DataType.FLOAT, ['N', 2, 7, 7]);
+      let h = b.node('Clip', [layers.conv('conv', x, 2, 3, 3, { pad: 1 })], { min: float(-0.5), max: float(0.75) })[0]!;
+      const max = b.node('MaxPool', [h], { kernel_shape: [2, 2], strides: [2, 2], ceil_mode: 1 })[0]!; // (N, 3, 4, 4)
+      const average = b.node('AveragePool', [h], { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], ceil_mode: 1, count_include_pad: 1 })[0]!; // (N, 3, 4, 4)
+      h = b.node('Concat', [max, average], { axis: 1 })[0]!;
+      h = b.node('Softmax', [h], { axis: 2 })[0]!; // opset < 13: over the flattened (4, 4) block
+      h = b.node('Flatten', [h])[0]!;
+      // Gemm before opset 11 needs C; alpha and beta exercise the scaling
+      const bias = tensor(b, 'fc.bias', [3], [0.1, 0, -0.1]);
+      b.node('Gemm', [h, tensor(b, 'fc.weight', [3, 96], torchDefault(seededRandom(12), [3, 96], 96)), bias], { transB: 1, alpha: float(20), beta: float(0.5) }, { outputs: ['logits'] });
+      b.output('logits', DataType.FLOAT, ['N', 3]);
+      return b.build();
+    },
+  },
 ];
