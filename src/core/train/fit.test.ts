@@ -64,9 +64,10 @@ describe('fit', () => {
     const model = mlp(1);
     const data = bars(96, 1);
     const start = await evaluate({ model, kernels, data });
-    const history = await fit({ model, kernels, data, batchSize: 16, epochs: 8, optimizer: new Sgd({ momentum: 0.9 }), schedule: { type: 'cosine', learningRate: 0.1, totalSteps: 48, warmupSteps: 6 }, seed: 3 });
+    const history = await fit({ model, kernels, data, batchSize: 16, epochs: 8, optimizer: new Sgd({ momentum: 0.9 }), schedule: { type: 'cosine', learningRate: 0.1, warmupSteps: 6 }, seed: 3 });
     const end = await evaluate({ model, kernels, data: bars(60, 2) });
     expect(history).toHaveLength(8);
+    expect(history[7]!.learningRate).toBeCloseTo(0.1 * (1 + Math.cos((Math.PI * 41) / 42)) / 2, 9); // totalSteps filled in: 8 epochs · 6 batches
     expect(history[7]!.loss).toBeLessThan(0.25 * start.loss);
     expect(end.accuracy).toBeGreaterThanOrEqual(0.95);
   });

@@ -58,8 +58,10 @@ export interface FitOptions {
 }
 
 export async function fit(options: FitOptions): Promise<EpochResult[]> {
-  const { model, kernels, data, batchSize, epochs, optimizer, schedule, distillation } = options;
+  const { model, kernels, data, batchSize, epochs, optimizer, distillation } = options;
   checkData(data);
+  if (!(Number.isInteger(batchSize) && batchSize > 0)) throw new RangeError(`batch size must be a positive integer, got ${batchSize}`);
+  const schedule: Schedule = options.schedule.type === 'cosine' ? { ...options.schedule, totalSteps: options.schedule.totalSteps ?? epochs * Math.ceil(data.n / batchSize) } : options.schedule;
   const sampleShape = sampleShapeOf(model, data);
   const sampleSize = sampleShape.reduce((p, d) => p * d, 1);
   const random = seededRandom(options.seed);

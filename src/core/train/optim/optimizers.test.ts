@@ -80,6 +80,10 @@ describe('learning-rate schedules', () => {
     expect(learningRateAt(s, 500)).toBeCloseTo(0.001, 9);
   });
 
+  it('cosine without totalSteps explains itself', () => {
+    expect(() => learningRateAt({ type: 'cosine', learningRate: 0.1 }, 3)).toThrow('a cosine schedule needs totalSteps');
+  });
+
   it('step decays by gamma every stepSize steps; constant stays', () => {
     const s = { type: 'step', learningRate: 1, stepSize: 5, gamma: 0.5 } as const;
     expect([0, 4, 5, 9, 10].map((i) => learningRateAt(s, i))).toEqual([1, 1, 0.5, 0.5, 0.25]);

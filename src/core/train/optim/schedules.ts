@@ -6,7 +6,8 @@
 
 export type Schedule =
   | { type: 'constant'; learningRate: number }
-  | { type: 'cosine'; learningRate: number; totalSteps: number; warmupSteps?: number; minLearningRate?: number }
+  /** totalSteps may be left out when `fit` runs the schedule: it fills in epochs · batches per epoch. */
+  | { type: 'cosine'; learningRate: number; totalSteps?: number; warmupSteps?: number; minLearningRate?: number }
   | { type: 'step'; learningRate: number; stepSize: number; gamma?: number };
 
 export function learningRateAt(schedule: Schedule, step: number): number {
@@ -15,6 +16,7 @@ export function learningRateAt(schedule: Schedule, step: number): number {
       return schedule.learningRate;
     case 'cosine': {
       const { learningRate, totalSteps, warmupSteps = 0, minLearningRate = 0 } = schedule;
+      if (totalSteps === undefined) throw new RangeError('a cosine schedule needs totalSteps (fit fills it in from epochs and batch size)');
       if (step < warmupSteps) return (learningRate * (step + 1)) / warmupSteps;
       const span = Math.max(1, totalSteps - warmupSteps);
       const t = Math.min(1, (step - warmupSteps) / span);
