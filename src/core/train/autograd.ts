@@ -74,7 +74,3 @@ export function accumulate(kernels: Kernels, x: Tensor, write: (dx: Float32Array
   kernels.add(grad, contribution, grad);
 }
 
-/** The output gradient of a recorded op; backward only runs steps whose output was reached. */
-export function outputGradient(y: Tensor): Float32Array {
-  return y.gradient();
-}

@@ -19,11 +19,18 @@ export function relu(ctx: OpContext, x: Tensor): Tensor {
 export function clip(ctx: OpContext, x: Tensor, min = -Infinity, max = Infinity): Tensor {
   const y = Tensor.zeros(x.shape);
   const X = x.data;
-  for (let i = 0; i < X.length; i++) y.data[i] = Math.min(Math.max(X[i]!, min), max);
+  const Y = y.data;
+  for (let i = 0; i < X.length; i++) {
+    const v = X[i]!;
+    Y[i] = v < min ? min : v > max ? max : v;
+  }
   return record(ctx, [x], y, () => {
     const dy = y.grad!;
     const dx = x.gradient();
-    for (let i = 0; i < X.length; i++) if (X[i]! > min && X[i]! < max) dx[i]! += dy[i]!;
+    for (let i = 0; i < X.length; i++) {
+      const v = X[i]!;
+      if (v > min && v < max) dx[i]! += dy[i]!;
+    }
   });
 }
 

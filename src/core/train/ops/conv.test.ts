@@ -54,6 +54,7 @@ const cases: Case[] = [
   { name: 'depthwise, stride 2', x: [2, 3, 5, 5], w: [3, 1, 3, 3], bias: true, attributes: { kernelShape: [3, 3], group: 3, strides: [2, 2], pads: [1, 1, 1, 1] }, out: [3, 3] },
   { name: '1×1 pointwise', x: [2, 4, 3, 3], w: [5, 4, 1, 1], bias: true, attributes: { kernelShape: [1, 1] }, out: [3, 3] },
   { name: '1×1 grouped', x: [1, 4, 3, 2], w: [4, 2, 1, 1], bias: false, attributes: { kernelShape: [1, 1], group: 2 }, out: [3, 2] },
+  { name: 'all at once: groups 2, stride 2×1, dilation 2×1, asymmetric pads', x: [2, 4, 7, 6], w: [4, 2, 3, 2], bias: true, attributes: { kernelShape: [3, 2], group: 2, strides: [2, 1], dilations: [2, 1], pads: [2, 0, 1, 1] }, out: [3, 6] },
   { name: 'SAME_UPPER, stride 2', x: [1, 1, 5, 4], w: [2, 1, 3, 3], bias: false, attributes: { kernelShape: [3, 3], strides: [2, 2], autoPad: 'SAME_UPPER' }, out: [3, 2] },
 ];
 
