@@ -98,18 +98,18 @@ describe('ONNX bridge', () => {
     expect(() => trainableFromOnnx(graphFromModel(b.build()), { modelName: 'model.onnx' })).toThrow('model.onnx: the training engine does not support: LSTM (2 nodes), Resize (1)');
   });
 
-  it('explains a Reshape whose shape is computed, and a non-float input', () => {
-    const b = new ModelBuilder({ opset: 17 });
-    const x = b.input('x', DataType.FLOAT, ['N', 4]);
-    const s = b.input('s', DataType.INT64, [2]);
-    b.node('Reshape', [x, s], {}, { outputs: ['y'], name: 'reshape' });
-    b.output('y', DataType.FLOAT, null);
-    expect(() => trainableFromOnnx(graphFromModel(b.build()), { modelName: 'm.onnx' })).toThrow("m.onnx: Reshape 'reshape': the target shape ('s') must be a constant");
-
+  it('explains a non-float input and an axes input that is computed', () => {
     const c = new ModelBuilder({ opset: 17 });
     c.node('Relu', [c.input('x', DataType.UINT8, ['N', 4])], {}, { outputs: ['y'] });
     c.output('y', DataType.FLOAT, null);
     expect(() => trainableFromOnnx(graphFromModel(c.build()), { modelName: 'm.onnx' })).toThrow("m.onnx: input 'x' is uint8; the training engine takes float32 inputs");
+
+    const b = new ModelBuilder({ opset: 17 });
+    const x = b.input('x', DataType.FLOAT, ['N', 4]);
+    const axes = b.node('Shape', [x])[0]!;
+    b.node('Unsqueeze', [x, axes], {}, { outputs: ['y'], name: 'unsqueeze' });
+    b.output('y', DataType.FLOAT, null);
+    expect(() => trainableFromOnnx(graphFromModel(b.build()), { modelName: 'm.onnx' })).toThrow("m.onnx: Unsqueeze 'unsqueeze': axes ('shape_0_out') must be a constant");
   });
 
   it('names the node when a forward pass fails on a shape', async () => {

@@ -11,7 +11,9 @@ import { conv, ConvScratch } from '../ops/conv.js';
 import { gemm, matMul } from '../ops/gemm.js';
 import { layerNorm, softmax } from '../ops/normalization.js';
 import { averagePool, globalAveragePool, maxPool } from '../ops/pool.js';
-import { concat, flatten, identity, reshape, transpose } from '../ops/shape.js';
+import { gather, shapeOf } from '../ops/gather.js';
+import { reduceMean } from '../ops/reduce.js';
+import { concat, flatten, identity, reshape, squeeze, transpose, unsqueeze } from '../ops/shape.js';
 import type { AutoPad, WindowAttributes } from '../ops/windows.js';
 import { NodeAttributes } from './attributes.js';
 
@@ -19,6 +21,8 @@ export const SUPPORTED_OPS = [
   'Gemm', 'MatMul', 'Conv', 'BatchNormalization', 'Relu', 'Clip', 'Sigmoid', 'Tanh', 'Gelu', 'Erf',
   'MaxPool', 'AveragePool', 'GlobalAveragePool', 'Add', 'Sub', 'Mul', 'Div', 'Concat', 'Flatten',
   'Reshape', 'Transpose', 'LayerNormalization', 'Softmax', 'Identity',
+  // shape arithmetic as exporters write it, and reductions
+  'Shape', 'Gather', 'Unsqueeze', 'Squeeze', 'ReduceMean',
 ] as const;
 
 /** What compiling a node may ask of the graph around it. */
@@ -126,9 +130,36 @@ export function compileNode(node: GraphNode, scope: CompileScope): CompiledNode 
       }
       case 'Reshape': {
         const shape = scope.integerConstant(inputs[1] ?? '');
-        if (!shape) throw new Error(`${where}: the target shape ('${inputs[1] ?? ''}') must be a constant; computed shapes are not supported`);
         const allowZero = a.int('allowzero', 0) === 1;
-        return one((ctx, v) => reshape(ctx, get(v, 0), shape, allowZero));
+        // A computed shape (Shape → … → Concat) arrives as a float tensor of whole numbers.
+        return one((ctx, v) => reshape(ctx, get(v, 0), shape ?? Array.from(get(v, 1).data), allowZero));
+      }
+      case 'Shape': {
+        const start = a.int('start', 0);
+        const end = a.has('end') ? a.int('end', 0) : undefined;
+        return one((_, v) => shapeOf(get(v, 0), start, end));
+      }
+      case 'Gather': {
+        const axis = a.int('axis', 0);
+        return one((ctx, v) => gather(ctx, get(v, 0), get(v, 1), axis));
+      }
+      case 'Unsqueeze':
+      case 'Squeeze': {
+        const axes = scope.opset < 13 ? a.ints('axes') ?? null : inputs[1] ? scope.integerConstant(inputs[1]) : null;
+        if (scope.opset >= 13 && inputs[1] && !axes) throw new Error(`${where}: axes ('${inputs[1]}') must be a constant`);
+        if (opType === 'Unsqueeze') {
+          if (!axes) throw new Error(`${where}: axes are required`);
+          return one((ctx, v) => unsqueeze(ctx, get(v, 0), axes));
+        }
+        return one((ctx, v) => squeeze(ctx, get(v, 0), axes));
+      }
+      case 'ReduceMean': {
+        const fromInput = scope.opset >= 18;
+        const axes = fromInput ? (inputs[1] ? scope.integerConstant(inputs[1]) : null) : a.ints('axes') ?? null;
+        if (fromInput && inputs[1] && !axes) throw new Error(`${where}: axes ('${inputs[1]}') must be a constant`);
+        if (fromInput && !axes && a.int('noop_with_empty_axes', 0) === 1) return one((ctx, v) => identity(ctx, get(v, 0)));
+        const keepDims = a.int('keepdims', 1) === 1;
+        return one((ctx, v) => reduceMean(ctx, get(v, 0), axes, keepDims));
       }
       case 'Transpose': {
         const perm = a.ints('perm');

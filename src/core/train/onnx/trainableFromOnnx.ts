@@ -1,6 +1,6 @@
 // ONNX graph → TrainableModel. Float initializers in weight positions become parameters (Conv W and
-// B, Gemm and MatMul operands, normalisation scale and bias, and a bias Added to a Gemm/MatMul/Conv
-// output); BatchNormalization's mean and var become running-statistics buffers; every other
+// B, Gemm and MatMul operands, normalisation scale and bias, Gather tables, and a bias Added to a
+// Gemm/MatMul/Conv output); BatchNormalization's mean and var become running-statistics buffers; every other
 // initializer or Constant output is a frozen constant (input normalisation, Reshape shapes, Clip
 // bounds). Unsupported ops are all listed in one error before anything is built.
 import { nodeInputs, opTypeOf, type Graph } from '../../graph/Graph.js';
@@ -27,6 +27,7 @@ const WEIGHT_INPUTS: Record<string, readonly number[]> = {
   MatMul: [0, 1],
   BatchNormalization: [1, 2],
   LayerNormalization: [1, 2],
+  Gather: [0], // an embedding table
 };
 const RUNNING_STAT_INPUTS = [3, 4];
 const BIAS_PRODUCERS = new Set(['Gemm', 'MatMul', 'Conv']);
@@ -96,6 +97,8 @@ export function trainableFromOnnx(graph: Graph, options: TrainableOptions = {}):
       const numbers: number[] = [];
       for (const v of values) numbers.push(Number(v));
       integerConstants.set(name, numbers);
+      // Also as a tensor, for shape arithmetic and Gather indices computed at run time.
+      floatConstants.set(name, new Tensor(dims, Float32Array.from(numbers)));
     } else if (parameterNames.has(name) || bufferNames.has(name)) {
       throw new UnsupportedModelError(`${modelName}: weight '${name}' is ${dataTypeName(type)}; the training engine trains float32 weights only`);
     }

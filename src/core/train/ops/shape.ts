@@ -1,4 +1,5 @@
-// Ops that move values without computing on them: Reshape, Flatten, Transpose, Concat (and Identity).
+// Ops that move values without computing on them: Reshape, Flatten, Squeeze, Unsqueeze, Transpose,
+// Concat (and Identity).
 // Reshape and Flatten share the input's data (tensors are never mutated after an op returns);
 // their backward passes the gradient straight through.
 import { record, type OpContext } from '../autograd.js';
@@ -32,6 +33,22 @@ export function flatten(ctx: OpContext, x: Tensor, axis = 1): Tensor {
   if (a < 0 || a > x.rank) throw new RangeError(`Flatten: axis ${axis} is out of range for ${formatShape(x.shape)}`);
   const outer = sizeOf(x.shape.slice(0, a));
   return reshapeTo(ctx, x, [outer, x.size / Math.max(outer, 1)]);
+}
+
+/** Inserts size-1 dims at `axes`, which index the output's dims. */
+export function unsqueeze(ctx: OpContext, x: Tensor, axes: readonly number[]): Tensor {
+  const rank = x.rank + axes.length;
+  const inserted = new Set(axes.map((a) => normalizeAxis(a, rank, 'Unsqueeze')));
+  if (inserted.size !== axes.length) throw new RangeError(`Unsqueeze: axes [${axes.join(', ')}] repeat a dim`);
+  const rest = [...x.shape];
+  return reshapeTo(ctx, x, Array.from({ length: rank }, (_, i) => (inserted.has(i) ? 1 : rest.shift()!)));
+}
+
+/** Removes the size-1 dims at `axes` (all of them when null). */
+export function squeeze(ctx: OpContext, x: Tensor, axes: readonly number[] | null): Tensor {
+  const removed = new Set(axes ? axes.map((a) => normalizeAxis(a, x.rank, 'Squeeze')) : x.shape.flatMap((d, i) => (d === 1 ? [i] : [])));
+  for (const a of removed) if (x.shape[a] !== 1) throw new RangeError(`Squeeze: dim ${a} of ${formatShape(x.shape)} is not 1`);
+  return reshapeTo(ctx, x, x.shape.filter((_, i) => !removed.has(i)));
 }
 
 export function identity(ctx: OpContext, x: Tensor): Tensor {

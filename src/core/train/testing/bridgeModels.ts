@@ -153,4 +153,28 @@ export const bridgeModels: BridgeModel[] = [
       return b.build();
     },
   },
+  {
+    name: 'exporter shape arithmetic (Shape, Gather, Unsqueeze, Concat → Reshape), Squeeze, ReduceMean, an embedding Gather',
+    sampleShape: [3, 6, 6],
+    classes: 3,
+    build() {
+      const b = new ModelBuilder({ opset: 13 });
+      const layers = new InitializedLayers(b, seededRandom(13));
+      const x = b.input('input', DataType.FLOAT, ['N', 3, 6, 6]);
+      let h = layers.relu(layers.conv('conv', x, 3, 4, 3, { pad: 1 }));
+      h = b.node('ReduceMean', [h], { axes: [2], keepdims: 1 })[0]!; // (N, 4, 1, 6)
+      h = b.node('Squeeze', [h, ints(b, 'squeeze.axes', [2])])[0]!; // (N, 4, 6)
+      // x.view(x.size(0), -1) as torch.onnx writes it
+      const batch = b.node('Gather', [b.node('Shape', [h])[0]!, b.initializer('zero', DataType.INT64, [], BigInt64Array.of(0n))], { axis: 0 })[0]!;
+      const target = b.node('Concat', [b.node('Unsqueeze', [batch, ints(b, 'unsqueeze.axes', [0])])[0]!, ints(b, 'minus_one', [-1])], { axis: 0 })[0]!;
+      h = b.node('Reshape', [h, target])[0]!; // (N, 24)
+      const table = tensor(b, 'embedding.weight', [5, 24], torchDefault(seededRandom(14), [5, 24], 1));
+      const row = b.node('Gather', [table, b.initializer('token', DataType.INT64, [1], BigInt64Array.of(3n))], { axis: 0 })[0]!; // (1, 24)
+      h = b.node('Add', [h, row])[0]!;
+      h = b.node('ReduceMean', [b.node('Unsqueeze', [h, ints(b, 'channel.axes', [1])])[0]!], { axes: [1], keepdims: 0 })[0]!; // (N, 24) again
+      b.node('Gemm', [h, tensor(b, 'fc.weight', [3, 24], torchDefault(seededRandom(15), [3, 24], 24))], { transB: 1 }, { outputs: ['logits'] });
+      b.output('logits', DataType.FLOAT, ['N', 3]);
+      return b.build();
+    },
+  },
 ];
