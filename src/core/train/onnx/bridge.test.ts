@@ -63,6 +63,25 @@ describe('ONNX bridge', () => {
     });
   }
 
+  it('trains a model opened from .onnx bytes, and its export reopens with the trained weights', async () => {
+    const { encodeModel } = await import('../../onnx/modelFile.js');
+    const { openModel } = await import('../../graph/openModel.js');
+    const { readTensorValues } = await import('../../onnx/tensorData.js');
+    const spec = bridgeModels[1]!;
+    const opened = openModel(encodeModel(spec.build()), { fileName: 'cnn.onnx' });
+    const model = trainableFromOnnx(opened.graph, { modelName: opened.fileName });
+    const n = 8;
+    await fit({ model, kernels, data: { x: inputs(spec.sampleShape, n, 3), y: Array.from({ length: n }, (_, i) => i % 4), n }, batchSize: 4, epochs: 1, optimizer: new Adam(), schedule: { type: 'constant', learningRate: 0.01 }, seed: 1 });
+    const reopened = openModel(encodeTrainable(model), { fileName: 'cnn-trained.onnx' });
+    for (const name of ['conv1.weight', 'bn1.running_mean', 'fc.bias']) {
+      const stored = readTensorValues(reopened.graph.initializers.get(name)!) as Float32Array;
+      const live = model.parameters.get(name) ?? model.buffers.get(name)!;
+      expect(Array.from(stored), name).toEqual(Array.from(live.data));
+      // and the opened source graph was not written through
+      expect(Array.from(readTensorValues(opened.graph.initializers.get(name)!) as Float32Array), name).not.toEqual(Array.from(live.data));
+    }
+  });
+
   it('keeps the source graph: node names, op order and initializer names survive export', async () => {
     const source = bridgeModels[1]!.build();
     const model = trainableFromOnnx(graphFromModel(source));
