@@ -17,8 +17,8 @@ export interface CompiledNode {
 
 export interface ModelInput {
   name: string;
-  /** Declared dims; null where symbolic (the batch dimension, usually). */
-  shape: (number | null)[];
+  /** Declared dims, null where symbolic (the batch dimension, always); null when no shape is declared. */
+  shape: (number | null)[] | null;
 }
 
 export class TrainableModel {
@@ -41,8 +41,9 @@ export class TrainableModel {
     for (const input of this.inputs) {
       const feed = feeds[input.name];
       if (!feed) throw new Error(`the model needs input '${input.name}' but it was not given`);
-      const fits = feed.rank === input.shape.length && input.shape.every((d, i) => d === null || d === feed.shape[i]);
-      if (!fits) throw new RangeError(`input '${input.name}' is declared (${input.shape.map((d) => d ?? '?').join(', ')}) but was given ${formatShape(feed.shape)}`);
+      const declared = input.shape;
+      const fits = declared === null || (feed.rank === declared.length && declared.every((d, i) => d === null || d === feed.shape[i]));
+      if (!fits) throw new RangeError(`input '${input.name}' is declared (${declared.map((d) => d ?? '?').join(', ')}) but was given ${formatShape(feed.shape)}`);
       values.set(input.name, feed);
     }
     for (const node of this.nodes) {

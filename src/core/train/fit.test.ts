@@ -143,5 +143,16 @@ describe('fit', () => {
     await expect(evaluate({ model, kernels, data: { x: new Float32Array(10 * 50), y: new Int32Array(10), n: 10 } })).rejects.toThrow(
       'the model takes samples of (1, 8, 8) = 64 values, but the dataset holds 50 per sample',
     );
+    await expect(fit({ model, kernels, data: bars(8, 1), batchSize: 0, epochs: 1, optimizer: new Sgd(), schedule: { type: 'constant', learningRate: 0.1 }, seed: 1 })).rejects.toThrow(
+      'batch size must be a positive integer, got 0',
+    );
+    // a model input without a declared shape takes its sample shape from the data
+    const b = new ModelBuilder({ opset: 17 });
+    const layers = new InitializedLayers(b, seededRandom(1));
+    b.node('Identity', [layers.linear('fc', b.node('Flatten', [b.input('input', DataType.FLOAT, null)])[0]!, 64, 3)], {}, { outputs: ['logits'] });
+    b.output('logits', DataType.FLOAT, null);
+    const unshaped = trainableFromOnnx(graphFromModel(b.build()));
+    await expect(evaluate({ model: unshaped, kernels, data: bars(6, 1) })).rejects.toThrow('the model input declares no shape; pass data.sampleShape');
+    expect((await evaluate({ model: unshaped, kernels, data: { ...bars(6, 1), sampleShape: [1, 8, 8] } })).accuracy).toBeGreaterThanOrEqual(0);
   });
 });

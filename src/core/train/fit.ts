@@ -136,7 +136,8 @@ function checkData(data: Dataset): void {
 
 function sampleShapeOf(model: TrainableModel, data: Dataset): number[] {
   if (data.sampleShape) return [...data.sampleShape];
-  const declared = model.inputs[0]?.shape.slice(1) ?? [];
+  const declared = model.inputs[0]?.shape?.slice(1);
+  if (!declared) throw new Error("the model input declares no shape; pass data.sampleShape");
   if (declared.some((d) => d === null)) throw new Error(`the model input's sample shape is not fixed (${declared.map((d) => d ?? '?').join(', ')}); pass data.sampleShape`);
   const shape = declared as number[];
   const size = shape.reduce((p, d) => p * d, 1);

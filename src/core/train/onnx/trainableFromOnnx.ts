@@ -129,7 +129,8 @@ export function trainableFromOnnx(graph: Graph, options: TrainableOptions = {}):
       if (tensorType?.elemType !== DataType.FLOAT) {
         throw new UnsupportedModelError(`${modelName}: input '${input.name}' is ${dataTypeName(tensorType?.elemType ?? 0)}; the training engine takes float32 inputs`);
       }
-      const dims = tensorType.shape?.dim ?? [];
+      if (!tensorType.shape) return { name: input.name ?? '', shape: null };
+      const dims = tensorType.shape.dim ?? [];
       const shape = dims.map((d) => (d.dimValue !== undefined && d.dimValue !== null && !d.dimParam ? int64ToNumber(d.dimValue as Int64Like) : null));
       // A fixed batch dimension in the file should not stop training at another batch size.
       if (shape.length > 0) shape[0] = null;
