@@ -3,6 +3,7 @@
 import { float, ModelBuilder } from '../../graph/ModelBuilder.js';
 import type { onnx } from '../../onnx/generated/onnx.js';
 import { DataType } from '../../onnx/dataType.js';
+import { makeTensorProto, type TensorValues } from '../../onnx/tensorData.js';
 import { seededRandom } from '../../random/seededRandom.js';
 import { torchDefault } from '../init.js';
 import { InitializedLayers } from '../InitializedLayers.js';
@@ -110,7 +111,7 @@ export const bridgeModels: BridgeModel[] = [
     },
   },
   {
-    name: 'the rest (Sub/Div normalisation, Tanh, Concat, AveragePool, Erf-decomposed Gelu, Identity)',
+    name: 'the rest (Sub/Div normalisation, Tanh, Concat, AveragePool, Constant nodes, Erf-decomposed Gelu, Identity)',
     sampleShape: [2, 6, 6],
     classes: 3,
     build() {
@@ -122,8 +123,11 @@ export const bridgeModels: BridgeModel[] = [
       const right = layers.relu(layers.conv('right', normalized, 2, 2, 3, { pad: 2, dilation: 2 }));
       let h = b.node('Concat', [left, right], { axis: 1 })[0]!; // (N, 5, 6, 6)
       h = b.node('AveragePool', [h], { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], count_include_pad: 0 })[0]!; // (N, 5, 3, 3)
-      h = b.node('Identity', [b.node('Flatten', [h])[0]!])[0]!;
+      // Constant nodes (not initializers) carry the Reshape target and the Clip bounds
+      const constant = (values: TensorValues, dataType: DataType, dims: number[]) => b.node('Constant', [], { value: makeTensorProto({ name: 'value', dataType, dims, values }) })[0]!;
+      h = b.node('Identity', [b.node('Reshape', [h, constant(BigInt64Array.of(0n, -1n), DataType.INT64, [2])])[0]!])[0]!;
       h = layers.linear('fc1', h, 45, 10);
+      h = b.node('Clip', [h, constant(Float32Array.of(-2), DataType.FLOAT, []), constant(Float32Array.of(2), DataType.FLOAT, [])])[0]!;
       // Gelu as exporters write it: x · (erf(x / √2) + 1) · 0.5
       const erf = b.node('Erf', [b.node('Div', [h, tensor(b, 'sqrt2', [], [Math.SQRT2])])[0]!])[0]!;
       h = b.node('Mul', [b.node('Mul', [h, b.node('Add', [erf, tensor(b, 'one', [], [1])])[0]!])[0]!, tensor(b, 'half', [], [0.5])])[0]!;
