@@ -51,60 +51,57 @@ export function batchNorm(ctx: OpContext, x: Tensor, scale: Tensor, bias: Tensor
   const invStd = new Float32Array(c);
   for (let j = 0; j < c; j++) invStd[j] = 1 / Math.sqrt(variance[j]! + epsilon);
 
-  // x̂ (N, C, spatial) is kept for backward; y = γ · x̂ + β
-  const normalized = new Float32Array(x.size);
+  // y = γ · x̂ + β = x · (γ·s) + (β − μ·γ·s): one multiply-add per element. Backward recomputes x̂.
   const y = Tensor.zeros(x.shape);
   const X = x.data;
   const Y = y.data;
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < c; j++) {
+  for (let j = 0; j < c; j++) {
+    const a = scale.data[j]! * invStd[j]!;
+    const shift = bias.data[j]! - mean[j]! * a;
+    for (let i = 0; i < n; i++) {
       const base = (i * c + j) * spatial;
-      const mu = mean[j]!;
-      const s = invStd[j]!;
-      const gamma = scale.data[j]!;
-      const beta = bias.data[j]!;
-      for (let p = base; p < base + spatial; p++) {
-        const h = (X[p]! - mu) * s;
-        normalized[p] = h;
-        Y[p] = gamma * h + beta;
-      }
+      const end = base + spatial;
+      for (let p = base; p < end; p++) Y[p] = X[p]! * a + shift;
     }
   }
   const training = ctx.training;
   return record(ctx, [x, scale, bias], y, () => {
     const dy = y.grad!;
-    // Per channel: Σ dy and Σ dy · x̂
+    // Per channel: Σ dy and Σ dy · x̂, with x̂ = (x − μ) · s
     const sumDy = new Float32Array(c);
     const sumDyXhat = new Float32Array(c);
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j < c; j++) {
+    for (let j = 0; j < c; j++) {
+      const mu = mean[j]!;
+      let s1 = 0;
+      let s2 = 0;
+      for (let i = 0; i < n; i++) {
         const base = (i * c + j) * spatial;
-        let s1 = 0;
-        let s2 = 0;
-        for (let p = base; p < base + spatial; p++) {
-          s1 += dy[p]!;
-          s2 += dy[p]! * normalized[p]!;
+        const end = base + spatial;
+        for (let p = base; p < end; p++) {
+          const g = dy[p]!;
+          s1 += g;
+          s2 += g * (X[p]! - mu);
         }
-        sumDy[j]! += s1;
-        sumDyXhat[j]! += s2;
       }
+      sumDy[j] = s1;
+      sumDyXhat[j] = s2 * invStd[j]!;
     }
     if (bias.requiresGrad) kernels.add(bias.gradient(), sumDy, bias.gradient());
     if (scale.requiresGrad) kernels.add(scale.gradient(), sumDyXhat, scale.gradient());
     if (!x.requiresGrad) return;
     const dx = x.gradient();
     const count = n * spatial;
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j < c; j++) {
+    for (let j = 0; j < c; j++) {
+      const s = invStd[j]!;
+      const k = scale.data[j]! * s;
+      // training: dx = k · (dy − mean(dy) − x̂ · mean(dy · x̂)) = k·dy − k·mean(dy) − (x − μ) · k·s·mean(dy · x̂)
+      const meanDy = training ? sumDy[j]! / count : 0;
+      const slope = training ? (k * s * sumDyXhat[j]!) / count : 0;
+      const mu = mean[j]!;
+      for (let i = 0; i < n; i++) {
         const base = (i * c + j) * spatial;
-        const k = scale.data[j]! * invStd[j]!;
-        if (training) {
-          const meanDy = sumDy[j]! / count;
-          const meanDyXhat = sumDyXhat[j]! / count;
-          for (let p = base; p < base + spatial; p++) dx[p]! += k * (dy[p]! - meanDy - normalized[p]! * meanDyXhat);
-        } else {
-          for (let p = base; p < base + spatial; p++) dx[p]! += k * dy[p]!;
-        }
+        const end = base + spatial;
+        for (let p = base; p < end; p++) dx[p]! += k * (dy[p]! - meanDy) - (X[p]! - mu) * slope;
       }
     }
   });
