@@ -13,7 +13,7 @@ import { evaluate, fit, type Dataset } from './fit.js';
 import { InitializedLayers } from './InitializedLayers.js';
 import { trainableFromOnnx } from './onnx/trainableFromOnnx.js';
 import { Adam, Sgd } from './optim/optimizers.js';
-import { asyncGemmKernels, maxDifference } from './testing/gradientCheck.js';
+import { asyncGemmKernels, gpuLikeKernels, maxDifference } from './testing/gradientCheck.js';
 import type { TrainableModel } from './TrainableModel.js';
 
 const kernels = createJsKernels();
@@ -101,7 +101,7 @@ describe('fit', () => {
     expect(await run(8)).not.toEqual(first);
   });
 
-  it('trains the same model with the wasm SIMD backend to the same parameters (within 1e-4)', async () => {
+  it('trains the same model with the wasm SIMD backend, and a GPU-like one, to the same parameters (within 1e-4)', async () => {
     const wasm = await createWasmKernels();
     const run = async (k: Kernels) => {
       const model = cnn(9);
@@ -109,9 +109,10 @@ describe('fit', () => {
       return { history, parameters: snapshot(model) };
     };
     const js = await run(kernels);
-    const simd = await run(wasm);
-    js.parameters.forEach(([name, values], i) => expect(maxDifference(values, simd.parameters[i]![1]), name).toBeLessThan(1e-4));
-    expect(Math.abs(js.history[1]!.loss - simd.history[1]!.loss)).toBeLessThan(1e-4);
+    for (const other of [await run(wasm), await run(gpuLikeKernels())]) {
+      js.parameters.forEach(([name, values], i) => expect(maxDifference(values, other.parameters[i]![1]), name).toBeLessThan(1e-4));
+      expect(Math.abs(js.history[1]!.loss - other.history[1]!.loss)).toBeLessThan(1e-4);
+    }
   });
 
   it('distillation moves a student toward its teacher', async () => {

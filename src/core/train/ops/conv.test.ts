@@ -3,7 +3,7 @@
 // groups and depthwise, 1×1 (the no-im2col path), and with a Promise-returning gemm.
 import { describe, expect, it } from 'vitest';
 import { createJsKernels } from '../../../kernels/js/createJsKernels.js';
-import { asyncGemmKernels, evalContext, gradientMismatches, maxDifference, randomTensor } from '../testing/gradientCheck.js';
+import { asyncGemmKernels, evalContext, gpuLikeKernels, gradientMismatches, maxDifference, randomTensor } from '../testing/gradientCheck.js';
 import { Tensor } from '../Tensor.js';
 import { conv, ConvScratch, type ConvAttributes } from './conv.js';
 
@@ -74,6 +74,16 @@ describe('Conv', () => {
       const inputs = [randomTensor(c.x, 4), randomTensor(c.w, 5), ...(c.bias ? [randomTensor([c.w[0]!], 6)] : [])];
       const forward = (ctx: Parameters<typeof conv>[0], [x, w, b]: Tensor[]) => conv(ctx, x!, w!, b ?? null, c.attributes);
       expect(await gradientMismatches(forward, inputs)).toEqual([]);
+    });
+    it(`${c.name}: the batched-images path (GPU-like backend) gives the same outputs and gradients`, async () => {
+      const x = randomTensor(c.x, 1);
+      const w = randomTensor(c.w, 2);
+      const b = c.bias ? randomTensor([c.w[0]!], 3) : null;
+      const batched = await conv({ kernels: gpuLikeKernels(), tape: null, training: false }, x, w, b, c.attributes);
+      expect(maxDifference(batched.data, (await conv(evalContext(), x, w, b, c.attributes)).data)).toBeLessThan(1e-5);
+      const inputs = [randomTensor(c.x, 4), randomTensor(c.w, 5), ...(c.bias ? [randomTensor([c.w[0]!], 6)] : [])];
+      const forward = (ctx: Parameters<typeof conv>[0], [p, q, r]: Tensor[]) => conv(ctx, p!, q!, r ?? null, c.attributes);
+      expect(await gradientMismatches(forward, inputs, { kernels: gpuLikeKernels() })).toEqual([]);
     });
   }
 

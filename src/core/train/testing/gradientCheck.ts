@@ -83,6 +83,16 @@ export function asyncGemmKernels(): Kernels {
   return { ...js, gemm: (a, b, c, shape) => Promise.resolve().then(() => js.gemm(a, b, c, shape)) };
 }
 
+/**
+ * Kernels that look like a GPU backend to the engine: named 'webgpu', gemm answers with a Promise, and
+ * no whole-batch conv2d — so Conv takes its batched-images path. Arithmetic is the JS reference's.
+ */
+export function gpuLikeKernels(): Kernels {
+  const js = createJsKernels();
+  const { conv2d: _unused, ...rest } = js;
+  return { ...rest, name: 'webgpu', gemm: (a, b, c, shape) => Promise.resolve().then(() => js.gemm(a, b, c, shape)) };
+}
+
 /** A tensor of seeded normal values times `scale`. */
 export function randomTensor(shape: number[], seed: number, scale = 1): Tensor {
   const random = seededRandom(seed);
