@@ -52,6 +52,8 @@ const cases: Case[] = [
   { name: 'dilation 2', x: [1, 2, 7, 7], w: [2, 2, 3, 3], bias: false, attributes: { kernelShape: [3, 3], dilations: [2, 2], pads: [2, 2, 2, 2] }, out: [7, 7] },
   { name: 'groups 2', x: [2, 4, 4, 4], w: [6, 2, 3, 3], bias: true, attributes: { kernelShape: [3, 3], group: 2, pads: [1, 1, 1, 1] }, out: [4, 4] },
   { name: 'depthwise, stride 2', x: [2, 3, 5, 5], w: [3, 1, 3, 3], bias: true, attributes: { kernelShape: [3, 3], group: 3, strides: [2, 2], pads: [1, 1, 1, 1] }, out: [3, 3] },
+  { name: 'depthwise, dilation 2, asymmetric pads, stride 1×2', x: [2, 3, 6, 7], w: [3, 1, 3, 2], bias: false, attributes: { kernelShape: [3, 2], group: 3, dilations: [2, 1], strides: [1, 2], pads: [1, 0, 2, 1] }, out: [5, 4] },
+  { name: 'depthwise 5×5, pad 2, on a 2×3 image (taps mostly outside)', x: [1, 2, 2, 3], w: [2, 1, 5, 5], bias: true, attributes: { kernelShape: [5, 5], group: 2, pads: [2, 2, 2, 2] }, out: [2, 3] },
   { name: '1×1 pointwise', x: [2, 4, 3, 3], w: [5, 4, 1, 1], bias: true, attributes: { kernelShape: [1, 1] }, out: [3, 3] },
   { name: '1×1 grouped', x: [1, 4, 3, 2], w: [4, 2, 1, 1], bias: false, attributes: { kernelShape: [1, 1], group: 2 }, out: [3, 2] },
   { name: 'all at once: groups 2, stride 2×1, dilation 2×1, asymmetric pads', x: [2, 4, 7, 6], w: [4, 2, 3, 2], bias: true, attributes: { kernelShape: [3, 2], group: 2, strides: [2, 1], dilations: [2, 1], pads: [2, 0, 1, 1] }, out: [3, 6] },

@@ -12,10 +12,12 @@
 // On CPU backends a gemm call is cheap, so each image is its own gemm and nothing is copied. A GPU
 // gemm is a round trip, so there several images share one gemm: their columns sit side by side in
 // (R, B·P) and the outputs come back as (M/g, B·P), scattered into (N, M, P). Where a backend offers
-// a whole-batch `conv2d` kernel (WebGPU), the ungrouped forward uses it instead.
+// a whole-batch `conv2d` kernel (WebGPU), the ungrouped forward uses it instead. Depthwise convs
+// (one filter per channel) run as direct loops (depthwiseConv.ts) on every backend.
 import type { Kernels } from '../../../kernels/Kernels.js';
 import { record, type OpContext } from '../autograd.js';
 import { formatShape, Tensor } from '../Tensor.js';
+import { depthwiseBackward, depthwiseForward } from './depthwiseConv.js';
 import { windowOf, type WindowAttributes } from './windows.js';
 
 export interface ConvAttributes extends WindowAttributes {
@@ -91,7 +93,10 @@ export async function conv(ctx: OpContext, x: Tensor, w: Tensor, b: Tensor | nul
   };
   const weightsOf = (data: Float32Array, j: number) => data.subarray(j * mg * rows, (j + 1) * mg * rows); // (M/g, R)
 
-  if (kernels.conv2d && group === 1 && !pointwise && useWholeConv(kernels.name)) {
+  const depthwise = group === c && m === c && !pointwise;
+  if (depthwise) {
+    depthwiseForward(x.data, w.data, n, g, y.data);
+  } else if (kernels.conv2d && group === 1 && !pointwise && useWholeConv(kernels.name)) {
     // One call for the whole batch where the backend offers it (WebGPU: one submission, not n).
     await kernels.conv2d(x.data, n, g, w.data, m, y.data);
   } else {
@@ -119,6 +124,7 @@ export async function conv(ctx: OpContext, x: Tensor, w: Tensor, b: Tensor | nul
     }
     const dw = w.requiresGrad ? w.gradient() : null;
     const dx = x.requiresGrad ? x.gradient() : null;
+    if (depthwise) return depthwiseBackward(x.data, w.data, dy, n, g, dx, dw);
     for (let first = 0; first < n; first += chunk) {
       const count = Math.min(chunk, n - first);
       for (let j = 0; j < group; j++) {
