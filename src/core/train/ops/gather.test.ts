@@ -1,10 +1,9 @@
-// Shape, Gather, ReduceMean, Squeeze, Unsqueeze: forward against explicit indexing, gradients against
+// Shape, Gather, Squeeze, Unsqueeze: forward against explicit indexing, gradients against
 // finite differences (eps 1e-3, |analytic − numeric| ≤ 1e-3 + 1e-2·|numeric|).
 import { describe, expect, it } from 'vitest';
 import { evalContext, gradientMismatches, maxDifference, randomTensor } from '../testing/gradientCheck.js';
 import { Tensor } from '../Tensor.js';
 import { gather, shapeOf } from './gather.js';
-import { reduceMean } from './reduce.js';
 import { squeeze, unsqueeze } from './shape.js';
 
 describe('Shape and Gather', () => {
@@ -27,23 +26,6 @@ describe('Shape and Gather', () => {
     expect(await gradientMismatches((ctx, [d]) => gather(ctx, d!, indices, 1), [data])).toEqual([]);
     expect(gather(evalContext(), data, Tensor.scalar(1), 0).shape).toEqual([4, 2]);
     expect(() => gather(evalContext(), data, Tensor.scalar(3), 0)).toThrow('Gather: index 3 is out of range for axis 0 of (3, 4, 2)');
-  });
-});
-
-describe('ReduceMean', () => {
-  it('averages over the given axes, keeping dims or not', async () => {
-    const x = randomTensor([2, 3, 4], 2);
-    const y = reduceMean(evalContext(), x, [0, 2], true);
-    expect(y.shape).toEqual([1, 3, 1]);
-    const expected = [0, 1, 2].map((c) => {
-      let s = 0;
-      for (let n = 0; n < 2; n++) for (let k = 0; k < 4; k++) s += x.data[(n * 3 + c) * 4 + k]!;
-      return s / 8;
-    });
-    expect(maxDifference(y.data, expected)).toBeLessThan(1e-6);
-    expect(reduceMean(evalContext(), x, [-1], false).shape).toEqual([2, 3]);
-    expect(reduceMean(evalContext(), x, null, false).shape).toEqual([]);
-    expect(await gradientMismatches((ctx, [p]) => reduceMean(ctx, p!, [1], false), [x])).toEqual([]);
   });
 });
 
