@@ -72,6 +72,7 @@ export function compileNode(node: GraphNode, scope: CompileScope): CompiledNode 
       }
       case 'BatchNormalization': {
         if (outputs.slice(1).some((o) => o)) throw new Error(`${where}: only the first output (Y) is supported; remove the training-mode outputs`);
+        if (a.int('spatial', 1) === 0) throw new Error(`${where}: spatial=0 (per-activation statistics, opset < 9) is not supported`);
         const attributes = { epsilon: a.float('epsilon', 1e-5), momentum: a.float('momentum', 0.9) };
         return one((ctx, v) => batchNorm(ctx, get(v, 0), get(v, 1), get(v, 2), { runningMean: get(v, 3), runningVar: get(v, 4) }, attributes));
       }
