@@ -1,21 +1,23 @@
-// The WGSL kernels in a real browser: Debian's Chromium with --enable-unsafe-webgpu (a SwiftShader
-// CPU adapter here) runs the WebGPU backend's gemm and conv2d on seeded random inputs and compares
-// them in the page with the JS reference (tolerances in e2e/support/webgpuKernelsPage.ts:
-// |error| ≤ 1e-6 + 1e-5 · Σ|terms|). Where Chromium offers no adapter the test is skipped and says
-// why — it never passes without having run the shaders.
+// The kernels in a real browser: test pages bundled by Vite (e2e/support/kernelPageServer.ts) run in
+// Debian's Chromium with --enable-unsafe-webgpu (a SwiftShader CPU adapter here), on the page and in
+// a module worker. The WebGPU backend's WGSL gemm and conv2d, and the wasm backend fetched as a
+// bundled asset, run on seeded random inputs and are compared in the browser with the JS reference
+// (tolerances in e2e/support/kernelChecks.ts: |error| ≤ 1e-6 + 1e-5 · Σ|terms|). Where Chromium offers
+// no WebGPU adapter the WebGPU test is skipped and says why — it never passes without running shaders.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startKernelPageServer, type KernelPageServer } from './support/kernelPageServer';
+import type { BackendReport, KernelChecksReport } from './support/kernelChecks';
+import { KERNEL_PAGES, startKernelPageServer, type KernelPageServer } from './support/kernelPageServer';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, WAIT_MS } from './support/studio';
-import type { KernelChecksReport } from './support/webgpuKernelsPage';
 
 let server: KernelPageServer;
 let profileDir: string;
 let context: BrowserContext;
 let page: Page;
+let reports: KernelChecksReport[];
 const pageProblems: string[] = [];
 
 beforeAll(async () => {
@@ -34,8 +36,9 @@ beforeAll(async () => {
   page.on('console', (message) => {
     if (message.type() === 'error') pageProblems.push(`console error: ${message.text()}`);
   });
-  await page.goto(`${server.url}e2e/support/webgpuKernelsPage.html`);
-  await page.waitForFunction(() => typeof window.webgpuKernelChecks === 'function', undefined, { timeout: WAIT_MS });
+  await page.goto(`${server.url}${KERNEL_PAGES.webgpuKernels}`);
+  await page.waitForFunction(() => typeof window.kernelChecks === 'function', undefined, { timeout: WAIT_MS });
+  reports = await page.evaluate(() => window.kernelChecks());
 });
 
 afterAll(async () => {
@@ -44,20 +47,35 @@ afterAll(async () => {
   if (profileDir) await rm(profileDir, { recursive: true, force: true });
 });
 
-it('WGSL gemm and conv2d agree with the JS reference in Chromium', async (test) => {
-  const report: KernelChecksReport = await page.evaluate(() => window.webgpuKernelChecks());
-  if (!report.available) {
-    test.skip(`no WebGPU in this Chromium (${CHROMIUM_PATH} --enable-unsafe-webgpu): ${report.reason}`);
+function expectAllWithinTolerance(where: string, report: BackendReport & { available: true }): void {
+  console.log(`${where}: ${report.description}`);
+  for (const check of report.checks) console.log(`  ${check.kernel} ${check.label}: max error ${check.maxError.toExponential(2)}, ${(check.worstRatio * 100).toFixed(1)} % of tolerance`);
+  expect(report.checks.filter((check) => check.kernel === 'gemm').length, where).toBeGreaterThanOrEqual(9);
+  expect(report.checks.filter((check) => check.kernel !== 'gemm').length, where).toBeGreaterThanOrEqual(3);
+  for (const check of report.checks) {
+    expect(check.worstRatio, `${where}, ${check.kernel} ${check.label}: ${check.firstFailure}`).toBeLessThanOrEqual(1);
+  }
+}
+
+it('the wasm kernels load from the bundle and agree with the JS reference, on the page and in a module worker', () => {
+  expect(reports.map((report) => report.context)).toEqual(['page', 'worker']);
+  for (const report of reports) {
+    const wasm = report.wasm;
+    if (!wasm.available) expect.fail(`wasm kernels did not load in the ${report.context}: ${wasm.reason}`);
+    else expectAllWithinTolerance(`wasm in the ${report.context}`, wasm);
+  }
+  expect(pageProblems).toEqual([]);
+});
+
+it('WGSL gemm and conv2d agree with the JS reference, on the page and in a module worker', (test) => {
+  const [onPage, inWorker] = reports as [KernelChecksReport, KernelChecksReport];
+  if (!onPage.webgpu.available) {
+    test.skip(`no WebGPU in this Chromium (${CHROMIUM_PATH} --enable-unsafe-webgpu): ${onPage.webgpu.reason}`);
     return;
   }
-  console.log(`WebGPU adapter: ${report.adapter}; other kernels delegated to ${report.delegate}`);
-  for (const check of report.checks) console.log(`  ${check.kernel} ${check.label}: max error ${check.maxError.toExponential(2)}, ${(check.worstRatio * 100).toFixed(1)} % of tolerance`);
-  expect(report.checks.filter((check) => check.kernel === 'gemm').length).toBeGreaterThanOrEqual(9);
-  expect(report.checks.filter((check) => check.kernel === 'conv2d').length).toBeGreaterThanOrEqual(3);
-  for (const check of report.checks) {
-    expect(check.worstRatio, `${check.kernel} ${check.label}: ${check.firstFailure}`).toBeLessThanOrEqual(1);
-  }
-  // The delegate is the wasm backend, so kernels.wasm was fetched from our origin and ran in the page.
-  expect(report.delegate).toBe('wasm');
+  expectAllWithinTolerance('WebGPU on the page', onPage.webgpu);
+  // The training engine runs in a worker: where the page has WebGPU, the worker must have it too.
+  if (!inWorker.webgpu.available) expect.fail(`WebGPU works on the page but not in a module worker: ${inWorker.webgpu.reason}`);
+  else expectAllWithinTolerance('WebGPU in the worker', inWorker.webgpu);
   expect(pageProblems).toEqual([]);
 });
