@@ -30,6 +30,14 @@ function packA(a: usize, m: i32, k: i32, transA: bool, rowStart: i32, depthStart
   for (let panel = 0; panel < rows; panel += MR) {
     const panelRows = min(MR, rows - panel);
     const out = packed + <usize>(panel * depth) * 4;
+    if (!transA && panelRows == MR) {
+      // A stored (m, k): walk each row along depth, so reads are contiguous and writes stride by MR.
+      for (let r = 0; r < MR; r++) {
+        const source = a + <usize>((rowStart + panel + r) * k + depthStart) * 4;
+        for (let p = 0; p < depth; p++) store<f32>(out + <usize>(p * MR + r) * 4, load<f32>(source + <usize>p * 4));
+      }
+      continue;
+    }
     for (let p = 0; p < depth; p++) {
       const target = out + <usize>(p * MR) * 4;
       for (let r = 0; r < MR; r++) {
@@ -50,6 +58,14 @@ function packB(b: usize, n: i32, k: i32, transB: bool, depthStart: i32, colStart
   for (let panel = 0; panel < cols; panel += NR) {
     const panelCols = min(NR, cols - panel);
     const out = packed + <usize>(panel * depth) * 4;
+    if (transB && panelCols == NR) {
+      // B stored (n, k): walk each of the panel's columns along depth, reading contiguously.
+      for (let j = 0; j < NR; j++) {
+        const source = b + <usize>((colStart + panel + j) * k + depthStart) * 4;
+        for (let p = 0; p < depth; p++) store<f32>(out + <usize>(p * NR + j) * 4, load<f32>(source + <usize>p * 4));
+      }
+      continue;
+    }
     for (let p = 0; p < depth; p++) {
       const target = out + <usize>(p * NR) * 4;
       const q = depthStart + p;
