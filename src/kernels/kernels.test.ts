@@ -216,7 +216,7 @@ describe.each(backends)('$name kernels against the JS reference', ({ create }) =
     }
   });
 
-  it('elementwise kernels, in place and not, and reductions: lengths 0 to 70 and 10,007', () => {
+  it('elementwise kernels, in place and not, and reductions: lengths 0 to 70 and 10,007 (over one streaming chunk)', () => {
     const random = seededRandom(6);
     const lengths = [...Array.from({ length: 71 }, (_, i) => i), 10_007];
     for (const length of lengths) {
@@ -256,9 +256,9 @@ describe.each(backends)('$name kernels against the JS reference', ({ create }) =
     }
   });
 
-  it('adamUpdate: 20 steps with and without weight decay, on odd lengths', () => {
+  it('adamUpdate: 20 steps with and without weight decay, on odd lengths and across streaming chunks', () => {
     const random = seededRandom(7);
-    for (const length of [1, 3, 4, 17, 1001]) {
+    for (const length of [1, 3, 4, 17, 1001, 8192 * 2 + 13]) {
       for (const weightDecay of [0, 0.01]) {
         const param = randomArray(random, length);
         const expected = { param: param.slice(), m: new Float32Array(length), v: new Float32Array(length) };

@@ -2,6 +2,7 @@
 // from ./assembly by scripts/buildKernels.ts). Arguments are ordinary Float32Arrays, so each call
 // stages them through a ScratchArena in the module's memory — a copy runs at memcpy speed, far
 // below the cost of a gemm, and it keeps callers free of wasm memory's detach-on-grow pitfalls.
+// Elementwise kernels and reductions stream through the arena in cache-sized chunks instead.
 import type { AdamStep, GemmShape, Kernels, WindowGeometry } from '../Kernels';
 import { checkGemmLengths } from '../js/gemm';
 import { instantiateKernelsModule, type KernelsModuleExports } from './loadKernelsModule';
@@ -23,28 +24,39 @@ function requireLength(kernel: string, name: string, array: ArrayLike<number>, l
 
 const bytesOf = (length: number) => length * 4;
 
+/** Floats per operand per streamed chunk: 32 KB, so four operands stay within a core's L2. */
+const STREAM_CHUNK = 8192;
+
 export function wasmKernelsFrom(wasm: KernelsModuleExports): WasmKernels {
   const arena = new ScratchArena(wasm.memory, wasm.heapBase());
 
-  /** Runs a one-array-in, one-out elementwise export; in-place when out is the input. */
-  function unary(name: string, run: (x: number, y: number, length: number) => void, x: Float32Array, y: Float32Array): void {
-    const length = y.length;
-    requireLength(name, 'x', x, length);
-    const [xAt, yAt] = arena.reserve(bytesOf(length), bytesOf(length)) as [number, number];
-    arena.write(xAt, x, length);
-    run(xAt, yAt, length);
-    arena.read(yAt, y, length);
+  /**
+   * Streams the first `length` elements of the operands through the arena in chunks: copy each chunk
+   * in, run the export on it, copy the written ones back. Chunks small enough to stay in cache make
+   * the staging copies cache-to-cache, so elementwise kernels are not paying three trips to memory.
+   * Chunks are disjoint, so an output that aliases an input (out === a) is safe.
+   * Returns the sum of what `run` returns (the partial sums of a reduction; 0 otherwise).
+   */
+  function streamed(operands: Array<{ array: Float32Array; copyIn: boolean; copyOut: boolean }>, length: number, run: (pointers: number[], count: number) => number | void): number {
+    const pointers = arena.reserve(...operands.map(() => bytesOf(Math.min(length, STREAM_CHUNK))));
+    let total = 0;
+    for (let start = 0; start < length; start += STREAM_CHUNK) {
+      const count = Math.min(STREAM_CHUNK, length - start);
+      operands.forEach(({ array, copyIn }, i) => copyIn && arena.write(pointers[i]!, array.subarray(start, start + count)));
+      total += run(pointers, count) ?? 0;
+      operands.forEach(({ array, copyOut }, i) => copyOut && arena.read(pointers[i]!, array.subarray(start, start + count)));
+    }
+    return total;
   }
 
+  const input = (array: Float32Array) => ({ array, copyIn: true, copyOut: false });
+  const output = (array: Float32Array) => ({ array, copyIn: false, copyOut: true });
+  const inputOutput = (array: Float32Array) => ({ array, copyIn: true, copyOut: true });
+
   function binary(name: string, run: (a: number, b: number, out: number, length: number) => void, a: Float32Array, b: Float32Array, out: Float32Array): void {
-    const length = out.length;
-    requireLength(name, 'a', a, length);
-    requireLength(name, 'b', b, length);
-    const [aAt, bAt, outAt] = arena.reserve(bytesOf(length), bytesOf(length), bytesOf(length)) as [number, number, number];
-    arena.write(aAt, a, length);
-    arena.write(bAt, b, length);
-    run(aAt, bAt, outAt, length);
-    arena.read(outAt, out, length);
+    requireLength(name, 'a', a, out.length);
+    requireLength(name, 'b', b, out.length);
+    streamed([input(a), input(b), output(out)], out.length, ([aAt, bAt, outAt], count) => run(aAt!, bAt!, outAt!, count));
   }
 
   const windowArguments = (g: WindowGeometry) =>
@@ -151,38 +163,28 @@ export function wasmKernelsFrom(wasm: KernelsModuleExports): WasmKernels {
     add: (a, b, out) => binary('add', wasm.add, a, b, out),
     mul: (a, b, out) => binary('mul', wasm.mul, a, b, out),
     reluBackward: (x, dy, dx) => binary('reluBackward', wasm.reluBackward, x, dy, dx),
-    reluForward: (x, y) => unary('reluForward', wasm.reluForward, x, y),
+
+    reluForward(x, y) {
+      requireLength('reluForward', 'x', x, y.length);
+      streamed([input(x), output(y)], y.length, ([xAt, yAt], count) => wasm.reluForward(xAt!, yAt!, count));
+    },
 
     axpy(alpha, x, y) {
-      const length = y.length;
-      requireLength('axpy', 'x', x, length);
-      const [xAt, yAt] = arena.reserve(bytesOf(length), bytesOf(length)) as [number, number];
-      arena.write(xAt, x, length);
-      arena.write(yAt, y);
-      wasm.axpy(alpha, xAt, yAt, length);
-      arena.read(yAt, y);
+      requireLength('axpy', 'x', x, y.length);
+      streamed([input(x), inputOutput(y)], y.length, ([xAt, yAt], count) => wasm.axpy(alpha, xAt!, yAt!, count));
     },
 
     scale(x, alpha) {
-      const [xAt] = arena.reserve(bytesOf(x.length)) as [number];
-      arena.write(xAt, x);
-      wasm.scale(xAt, alpha, x.length);
-      arena.read(xAt, x);
+      streamed([inputOutput(x)], x.length, ([xAt], count) => wasm.scale(xAt!, alpha, count));
     },
 
     sum(x) {
-      const [xAt] = arena.reserve(bytesOf(x.length)) as [number];
-      arena.write(xAt, x);
-      return wasm.sum(xAt, x.length);
+      return streamed([input(x)], x.length, ([xAt], count) => wasm.sum(xAt!, count));
     },
 
     dot(a, b) {
-      const length = a.length;
-      requireLength('dot', 'b', b, length);
-      const [aAt, bAt] = arena.reserve(bytesOf(length), bytesOf(length)) as [number, number];
-      arena.write(aAt, a);
-      arena.write(bAt, b, length);
-      return wasm.dot(aAt, bAt, length);
+      requireLength('dot', 'b', b, a.length);
+      return streamed([input(a), input(b)], a.length, ([aAt, bAt], count) => wasm.dot(aAt!, bAt!, count));
     },
 
     adamUpdate(param, grad, m, v, step: AdamStep) {
@@ -190,17 +192,14 @@ export function wasmKernelsFrom(wasm: KernelsModuleExports): WasmKernels {
       requireLength('adamUpdate', 'grad', grad, length);
       requireLength('adamUpdate', 'm', m, length);
       requireLength('adamUpdate', 'v', v, length);
-      const [paramAt, gradAt, mAt, vAt] = arena.reserve(bytesOf(length), bytesOf(length), bytesOf(length), bytesOf(length)) as [number, number, number, number];
-      arena.write(paramAt, param);
-      arena.write(gradAt, grad, length);
-      arena.write(mAt, m, length);
-      arena.write(vAt, v, length);
       const { learningRate, beta1, beta2, epsilon, weightDecay } = step;
       // Bias corrections in float64 here, once per call, not per element.
-      wasm.adamUpdate(paramAt, gradAt, mAt, vAt, length, learningRate, beta1, beta2, epsilon, 1 - beta1 ** step.step, 1 - beta2 ** step.step, 1 - learningRate * weightDecay);
-      arena.read(paramAt, param);
-      arena.read(mAt, m, length);
-      arena.read(vAt, v, length);
+      const firstCorrection = 1 - beta1 ** step.step;
+      const secondCorrection = 1 - beta2 ** step.step;
+      const decay = 1 - learningRate * weightDecay;
+      streamed([inputOutput(param), input(grad), inputOutput(m), inputOutput(v)], length, ([paramAt, gradAt, mAt, vAt], count) =>
+        wasm.adamUpdate(paramAt!, gradAt!, mAt!, vAt!, count, learningRate, beta1, beta2, epsilon, firstCorrection, secondCorrection, decay),
+      );
     },
   };
 }
