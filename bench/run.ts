@@ -75,6 +75,13 @@ async function main(): Promise<void> {
         kernels.gemm.map((r) => [r.label, `${r.shape.m}×${r.shape.n}×${r.shape.k}`, r.gflops.js.toFixed(2), r.gflops.wasm.toFixed(1), r.gflops.ortWeb.toFixed(1), r.gflops.ortNode.toFixed(1), ratio(r.wasmOverJs), ratio(r.wasmOverOrtWeb), r.maxDifference.toExponential(1)]),
       ),
     );
+    console.log('convolution GFLOP/s, one thread, Node — direct JS reference, wasm im2col + gemm called per image from JS, wasm conv2d (one call), ONNX Runtime Web Conv');
+    console.log(
+      renderTable(
+        [{ header: 'layer' }, { header: 'JS', align: 'right' }, { header: 'wasm im2col+gemm', align: 'right' }, { header: 'wasm conv2d', align: 'right' }, { header: 'ORT web', align: 'right' }, { header: 'conv2d ÷ ORT web', align: 'right' }, { header: 'max |Δ|', align: 'right' }],
+        kernels.conv.map((r) => [r.label, r.gflops.jsReference.toFixed(2), r.gflops.wasmIm2colGemm.toFixed(1), r.gflops.wasmConv2d.toFixed(1), r.gflops.ortWeb.toFixed(1), ratio(r.gflops.wasmConv2d / r.gflops.ortWeb), r.maxDifference.toExponential(1)]),
+      ),
+    );
     console.log(`elementwise GB/s (bytes the kernel reads and writes), ${kernels.elementwise[0]?.floats.toLocaleString('en')} floats`);
     console.log(
       renderTable(

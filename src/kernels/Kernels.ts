@@ -105,7 +105,8 @@ export interface Kernels {
   /**
    * Optional: a whole 2-D convolution in one call, y (n, outChannels, outH, outW) = x (n, C, H, W)
    * correlated with weight (outChannels, C, kernelH, kernelW); groups 1, no bias (addChannelBias).
-   * Offered where one call beats im2col + gemm per image (WebGPU: one submission instead of n);
+   * Offered where one call beats im2col + gemm per image (WebGPU: one submission instead of n;
+   * wasm: the unfolded columns never leave wasm memory);
    * where it is undefined, callers use im2col + gemm. May return a Promise, like gemm.
    */
   conv2d?(x: Float32Array, n: number, g: WindowGeometry, weight: Float32Array, outChannels: number, y: Float32Array): void | Promise<void>;

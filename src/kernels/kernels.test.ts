@@ -156,6 +156,26 @@ describe.each(backends)('$name kernels against the JS reference', ({ create }) =
     }
   });
 
+  it('conv2d, where the backend offers it: 60 random geometries and batch sizes', async () => {
+    if (!backend.conv2d) return;
+    const random = seededRandom(8);
+    for (let trial = 0; trial < 60; trial++) {
+      const g = randomGeometry(random);
+      const n = 1 + Math.floor(random.next() * 3);
+      const outChannels = 1 + Math.floor(random.next() * 9);
+      const x = randomArray(random, n * g.channels * g.height * g.width);
+      const weight = randomArray(random, outChannels * g.channels * g.kernelH * g.kernelW);
+      const expected = new Float32Array(n * outChannels * g.outH * g.outW);
+      reference.conv2d!(x, n, g, weight, outChannels, expected);
+      const actual = new Float32Array(expected.length).fill(NaN);
+      await backend.conv2d(x, n, g, weight, outChannels, actual);
+      // Same bound as gemm: GEMM_RTOL of Σ|w·x| over each output's terms.
+      const scale = new Float32Array(expected.length);
+      reference.conv2d!(x.map(Math.abs), n, g, weight.map(Math.abs), outChannels, scale);
+      expectClose(`${backend.name} conv2d n=${n} outChannels=${outChannels} ${JSON.stringify(g)}`, actual, expected, (i) => GEMM_ATOL + GEMM_RTOL * scale[i]!);
+    }
+  });
+
   it('max pooling forward and backward: 100 random geometries', () => {
     const random = seededRandom(4);
     for (let trial = 0; trial < 100; trial++) {

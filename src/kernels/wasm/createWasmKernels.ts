@@ -11,6 +11,7 @@ import { ScratchArena } from './ScratchArena';
 export interface WasmKernels extends Kernels {
   readonly name: 'wasm';
   gemm(a: Float32Array, b: Float32Array, c: Float32Array, shape: GemmShape): void;
+  conv2d(x: Float32Array, n: number, g: WindowGeometry, weight: Float32Array, outChannels: number, y: Float32Array): void;
 }
 
 /** Instantiates kernels.wasm (from disk in Node, fetched in a browser); `bytes` overrides the source. */
@@ -75,6 +76,27 @@ export function wasmKernelsFrom(wasm: KernelsModuleExports): WasmKernels {
       if (beta !== 0) arena.write(cAt, c, m * n);
       wasm.gemm(aAt, bAt, cAt, m, n, k, transA ? 1 : 0, transB ? 1 : 0, alpha, beta, workspaceAt);
       arena.read(cAt, c, m * n);
+    },
+
+    conv2d(x, n, g, weight, outChannels, y) {
+      const inputLength = n * g.channels * g.height * g.width;
+      const depth = g.channels * g.kernelH * g.kernelW;
+      const positions = g.outH * g.outW;
+      const outputLength = n * outChannels * positions;
+      requireLength('conv2d', 'x', x, inputLength);
+      requireLength('conv2d', 'weight', weight, outChannels * depth);
+      requireLength('conv2d', 'y', y, outputLength);
+      const [xAt, weightAt, yAt, colsAt, workspaceAt] = arena.reserve(
+        bytesOf(inputLength),
+        bytesOf(outChannels * depth),
+        bytesOf(outputLength),
+        bytesOf(depth * positions),
+        wasm.gemmWorkspaceBytes(outChannels, positions, depth),
+      ) as [number, number, number, number, number];
+      arena.write(xAt, x, inputLength);
+      arena.write(weightAt, weight, outChannels * depth);
+      wasm.conv2d(xAt, n, g.channels, ...windowArguments(g), weightAt, outChannels, yAt, colsAt, workspaceAt);
+      arena.read(yAt, y, outputLength);
     },
 
     im2col(x, xOffset, g, channelStart, channelCount, cols) {

@@ -23,6 +23,7 @@ export interface KernelsModuleExports {
   reluBackward(x: number, dy: number, dx: number, length: number): void;
   sum(x: number, length: number): number;
   dot(a: number, b: number, length: number): number;
+  conv2d(x: number, n: number, channels: number, height: number, width: number, kernelH: number, kernelW: number, strideH: number, strideW: number, padTop: number, padLeft: number, dilationH: number, dilationW: number, outH: number, outW: number, weight: number, outChannels: number, y: number, cols: number, workspace: number): void;
   adamUpdate(param: number, grad: number, m: number, v: number, length: number, learningRate: number, beta1: number, beta2: number, epsilon: number, firstCorrection: number, secondCorrection: number, decay: number): void;
 }
 

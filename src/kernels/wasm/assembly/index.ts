@@ -7,6 +7,7 @@ export { im2col, col2im, maxPoolForward, maxPoolBackward } from './windows';
 export { addChannelBias, sumPerChannel, meanVariancePerChannel } from './channels';
 export { add, mul, axpy, scale, reluForward, reluBackward, sum, dot } from './elementwise';
 export { adamUpdate } from './adam';
+export { conv2d } from './conv2d';
 
 /** First byte free for the host's scratch arena (after the module's static data). */
 export function heapBase(): usize {
