@@ -30,7 +30,15 @@ export class ScratchArena {
     if (missing > 0) {
       // Grow with headroom so a training loop's steady state never grows again.
       const pages = Math.ceil(Math.max(missing, this.memory.buffer.byteLength / 2) / PAGE_BYTES);
-      this.memory.grow(pages);
+      try {
+        this.memory.grow(pages);
+      } catch {
+        try {
+          this.memory.grow(Math.ceil(missing / PAGE_BYTES)); // without the headroom, in case that fits
+        } catch (error) {
+          throw new RangeError(`wasm kernels: one call's operands need ${(top / 2 ** 20).toFixed(0)} MB of wasm memory, more than this engine grants (${error instanceof Error ? error.message : String(error)}); split the batch`);
+        }
+      }
     }
     if (this.floats.buffer !== this.memory.buffer) {
       this.floats = new Float32Array(this.memory.buffer);
