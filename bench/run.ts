@@ -1,15 +1,16 @@
 // `npm run bench`: runs every benchmark and prints one table per benchmark, with the machine it ran
 // on; the raw figures go to bench/out/results.json. Never run in CI or tests — timings depend on the
-// machine. `npm run bench -- codec`, `-- render` or `-- kernels` runs one.
+// machine. `npm run bench -- codec`, `-- render` or `-- kernels` or `-- training` runs one.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { arch, cpus, loadavg, platform, totalmem } from 'node:os';
 import { renderTable } from '../cli/format/textTable.js';
 import { benchmarkGraphRender } from './graphRender.bench.js';
 import { benchmarkKernels } from './kernels.bench.js';
+import { benchmarkTraining } from './training.bench.js';
 import { BENCH_OUT_DIR } from './largeModels.js';
 import { benchmarkOnnxCodec } from './onnxCodec.bench.js';
 
-const BENCHMARKS = ['codec', 'render', 'kernels'] as const;
+const BENCHMARKS = ['codec', 'render', 'kernels', 'training'] as const;
 type BenchmarkName = (typeof BENCHMARKS)[number];
 
 const log = (line: string) => console.error(`  ${line}`);
@@ -90,6 +91,20 @@ async function main(): Promise<void> {
       ),
     );
     console.log('');
+  }
+
+  if (selected.includes('training')) {
+    console.error('Training throughput (fashion-cnn, Fashion-MNIST):');
+    const training = await benchmarkTraining(log);
+    results.training = training;
+    console.log(`Training samples/s — ${training.model}, one thread, Node`);
+    console.log(
+      renderTable(
+        [{ header: 'trainer' }, { header: 'samples/s', align: 'right' }, { header: 'timed samples', align: 'right' }, { header: 'mean loss', align: 'right' }],
+        training.rows.map((r) => [r.trainer, r.samplesPerSecond.toFixed(1), String(r.samples), r.meanLoss.toFixed(3)]),
+      ),
+    );
+    console.log(`  wasm ÷ JS reference: ${training.wasmOverJs.toFixed(1)}×; wasm ÷ TensorFlow.js: ${training.wasmOverTfjs.toFixed(1)}×\n`);
   }
 
   results.loadAverageAtEnd = load();
