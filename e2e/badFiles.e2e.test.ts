@@ -8,7 +8,7 @@ import { SAMPLE_FILE_NAME, useStudioSession } from './support/lifecycle';
 import type { StudioFile } from './support/studio';
 import { expectedView, modelFile, residualModel, shortTensorModel, textFile, truncatedFile } from './support/testModels';
 
-const sample: StudioFile = { name: SAMPLE_FILE_NAME, bytes: new Uint8Array(readFileSync(new URL('../dist/samples/starter-cnn.onnx', import.meta.url))) };
+const sample: StudioFile = { name: SAMPLE_FILE_NAME, bytes: new Uint8Array(readFileSync(new URL(`../dist/samples/${SAMPLE_FILE_NAME}`, import.meta.url))) };
 const sampleView = expectedView(sample);
 
 interface BadFileCase {

@@ -7,7 +7,7 @@ import { readGraphNodes, readIoRows, readLayerRows, readOpCountEntries, readText
 import { SAMPLE_FILE_NAME, useStudioSession } from './support/lifecycle';
 import { expectedView } from './support/testModels';
 
-const sampleBytes = new Uint8Array(readFileSync(new URL('../dist/samples/starter-cnn.onnx', import.meta.url)));
+const sampleBytes = new Uint8Array(readFileSync(new URL(`../dist/samples/${SAMPLE_FILE_NAME}`, import.meta.url)));
 const expected = expectedView({ name: SAMPLE_FILE_NAME, bytes: sampleBytes });
 
 describe('the bundled sample', () => {
@@ -75,5 +75,24 @@ describe('the bundled sample', () => {
     expect(state.runtimeBackend).toBe('wasm');
     expect(Number(state.runtimeThreads)).toBeGreaterThan(1);
     await studio.screenshot('sample-runtime');
+  });
+
+  it("shows the sample's model card: dataset and the test accuracy ONNX Runtime measured", async () => {
+    const card = JSON.parse(readFileSync(new URL(`../dist/samples/${SAMPLE_FILE_NAME.replace('.onnx', '.json')}`, import.meta.url), 'utf8'));
+    const { page } = session.studio;
+    expect(await readText(page, '[data-fact="Sample"] dd')).toBe(card.name);
+    expect(await readText(page, '[data-fact="Trained on"] dd')).toContain(card.dataset.name);
+    expect(await readText(page, '[data-fact="Test accuracy"] dd')).toContain(`${(100 * card.testAccuracy).toFixed(2)} %`);
+  });
+
+  it('the sample picker opens another trained sample', async () => {
+    const { studio } = session;
+    const other = 'fashion-mobilenet.onnx';
+    const otherExpected = expectedView({ name: other, bytes: new Uint8Array(readFileSync(new URL(`../dist/samples/${other}`, import.meta.url))) });
+    await studio.page.selectOption('[data-testid="sample-picker"]', 'fashion-mobilenet');
+    const state = await studio.waitForModel(other);
+    expect(state.nodeCount).toBe(otherExpected.opNodeCount);
+    expect(await readText(studio.page, '[data-fact="Sample"] dd')).toBe('Fashion MobileNet');
+    await studio.screenshot('sample-picker-mobilenet');
   });
 });

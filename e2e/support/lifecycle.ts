@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll } from 'vitest';
 import { launchStudio, type LaunchOptions, type Studio } from './studio';
 import { TempFiles } from './testModels';
 
-export const SAMPLE_FILE_NAME = 'starter-cnn.onnx';
+export const SAMPLE_FILE_NAME = 'fashion-cnn.onnx';
 
 export interface StudioSession {
   studio: Studio;

@@ -4,7 +4,7 @@
 // the file input, drop files on the window, wait for the graph, take a screenshot).
 //
 //   const studio = await launchStudio();
-//   await studio.waitForModel('starter-cnn.onnx');
+//   await studio.waitForModel('fashion-cnn.onnx');
 //   ...
 //   studio.assertNoUnexpectedProblems();   // in afterEach
 //   await studio.close();                  // in afterAll

@@ -91,12 +91,13 @@ interface InvertedResidual {
   stride: number;
 }
 
-// (N, 16, 28, 28) → 16 → 24 (/2) → 24 → 32 (/2) → 32 → (N, 32, 7, 7)
+// The stem halves the image (28 → 14), as MobileNets do, so the blocks work on small maps:
+// (N, 16, 14, 14) → 16 → 24 (/2) → 24 → 32 → 32 → (N, 32, 7, 7)
 const MOBILENET_BLOCKS: InvertedResidual[] = [
   { out: 16, expand: 2, stride: 1 },
   { out: 24, expand: 4, stride: 2 },
   { out: 24, expand: 4, stride: 1 },
-  { out: 32, expand: 4, stride: 2 },
+  { out: 32, expand: 4, stride: 1 },
   { out: 32, expand: 4, stride: 1 },
 ];
 const MOBILENET_STEM = 16;
@@ -109,7 +110,7 @@ const fashionMobilenet: SampleArchitecture = {
   dataset: 'fashion-mnist',
   description: 'A MobileNetV2-style network (depthwise-separable inverted residual blocks, ReLU6, linear bottlenecks) for Fashion-MNIST.',
   layers: [
-    `Conv 3×3, ${MOBILENET_STEM} channels → BatchNormalization → ReLU6   (N, ${MOBILENET_STEM}, 28, 28)`,
+    `Conv 3×3 stride 2, ${MOBILENET_STEM} channels → BatchNormalization → ReLU6   (N, ${MOBILENET_STEM}, 14, 14)`,
     ...MOBILENET_BLOCKS.map(
       (b) => `Inverted residual: 1×1 expand ×${b.expand} → ReLU6 → depthwise 3×3 stride ${b.stride} → ReLU6 → 1×1 project to ${b.out}${b.stride === 1 ? ' (+ residual Add when shapes match)' : ''}`,
     ),
@@ -120,7 +121,7 @@ const fashionMobilenet: SampleArchitecture = {
     const convBn = (name: string, x: string, inC: number, outC: number, kernel: number, stride = 1, groups = 1) =>
       layers.batchNorm(`${name}.bn`, layers.conv(`${name}.conv`, x, inC, outC, { kernel, stride, groups, bias: false }), outC);
 
-    let x = layers.relu6('stem.relu6', convBn('stem', input, 1, MOBILENET_STEM, 3));
+    let x = layers.relu6('stem.relu6', convBn('stem', input, 1, MOBILENET_STEM, 3, 2));
     let channels = MOBILENET_STEM;
     MOBILENET_BLOCKS.forEach((block, i) => {
       const name = `block${i + 1}`;
@@ -140,7 +141,7 @@ const fashionMobilenet: SampleArchitecture = {
 
 export const SAMPLE_ARCHITECTURES: readonly SampleArchitecture[] = [
   fashionMlp,
-  convNet('fashion-cnn', 'Fashion CNN', 'fashion-mnist', [32, 64], 128),
+  convNet('fashion-cnn', 'Fashion CNN', 'fashion-mnist', [16, 32], 128),
   fashionMobilenet,
   convNet('mnist-cnn', 'MNIST CNN', 'mnist', [16, 32], 64),
 ];

@@ -1,10 +1,11 @@
-// The top bar: brand, the open model's name and size, the runtime badge, Open, panel toggle.
+// The top bar: brand, the open model's name and size, the runtime badge, samples, Open, panel toggle.
 import { useShallow } from 'zustand/react/shallow';
 import { useModelStore } from '../stores/modelStore';
 import { useUiStore } from '../stores/uiStore';
 import { formatBytes } from './formatNumbers';
 import { OpenFileButton } from './OpenFileButton';
 import { RuntimeBadge } from './RuntimeBadge';
+import { SamplePicker } from './SamplePicker';
 
 export function Header() {
   const { fileName, fileBytes, loading } = useModelStore(
@@ -26,6 +27,7 @@ export function Header() {
       </div>
       <div className="header-actions">
         <RuntimeBadge />
+        <SamplePicker />
         <OpenFileButton />
         <button type="button" className="button button-ghost" aria-pressed={panelOpen} onClick={togglePanel} title="Toggle the summary panel">
           <svg viewBox="0 0 16 16" width="14" height="14" aria-hidden>

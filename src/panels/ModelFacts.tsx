@@ -2,9 +2,18 @@
 import { formatBytes, formatCount } from '../app/formatNumbers';
 import type { ModelSummary } from '../core/graph/summary';
 import { describeIrVersion } from '../core/onnx/irVersion';
+import type { SampleCard } from '../stores/sampleCatalog';
 
-export function ModelFacts({ summary }: { summary: ModelSummary }) {
+export function ModelFacts({ summary, sampleCard }: { summary: ModelSummary; sampleCard: SampleCard | null }) {
+  const sampleFacts: [string, string][] = sampleCard
+    ? [
+        ['Sample', sampleCard.name],
+        ['Trained on', `${sampleCard.dataset.name}, ${formatCount(sampleCard.dataset.trainImages)} images, ${sampleCard.training.epochs} epochs in Whittle`],
+        ['Test accuracy', `${(100 * sampleCard.testAccuracy).toFixed(2)} % on ${formatCount(sampleCard.dataset.testImages)} images (ONNX Runtime)`],
+      ]
+    : [];
   const facts: [string, string][] = [
+    ...sampleFacts,
     ['File', summary.fileName],
     ['Size', `${formatBytes(summary.fileBytes)} (${formatCount(summary.fileBytes)} bytes)`],
     ['IR version', describeIrVersion(summary.irVersion)],
@@ -18,7 +27,7 @@ export function ModelFacts({ summary }: { summary: ModelSummary }) {
   return (
     <dl className="model-facts">
       {facts.map(([label, value]) => (
-        <div key={label} className="fact">
+        <div key={label} className="fact" data-fact={label}>
           <dt>{label}</dt>
           <dd title={value}>{value}</dd>
         </div>

@@ -21,12 +21,13 @@ function Section({ title, count, children }: { title: string; count?: number; ch
 
 export function SummaryPanel() {
   const summary = useModelStore((s) => s.model?.summary ?? null);
+  const sampleCard = useModelStore((s) => s.sampleCard);
   return (
     <aside className="summary-panel" data-testid="summary-panel" aria-label="Model summary">
       {summary ? (
         <>
           <Section title="Model">
-            <ModelFacts summary={summary} />
+            <ModelFacts summary={summary} sampleCard={sampleCard} />
           </Section>
           <Section title="Inputs & outputs" count={summary.inputs.length + summary.outputs.length}>
             <IoTable inputs={summary.inputs} outputs={summary.outputs} />

@@ -11,7 +11,7 @@ import { useRuntimeStore } from './runtimeStore';
 import { useUiStore } from './uiStore';
 import { engineWorker } from './workerClients';
 
-export const SAMPLE_MODEL_FILE = 'starter-cnn.onnx';
+import { DEFAULT_SAMPLE_ID, restoreSampleCard, sampleFileName, type SampleCard } from './sampleCatalog';
 
 export interface LoadedModel {
   summary: ModelSummary;
@@ -25,9 +25,11 @@ export interface ModelState {
   model: LoadedModel | null;
   loading: boolean;
   error: UserFacingError | null;
+  /** The model card when the open model is a bundled sample. */
+  sampleCard: SampleCard | null;
   openFiles(files: readonly File[]): Promise<void>;
   openBuffers(files: OpenedFile[]): Promise<void>;
-  openSample(): Promise<void>;
+  openSample(id?: string): Promise<void>;
   dismissError(): void;
 }
 
@@ -42,6 +44,7 @@ export const useModelStore = create<ModelState>()((set, get) => ({
   model: null,
   loading: false,
   error: null,
+  sampleCard: null,
 
   async openFiles(files) {
     if (files.length === 0) return;
@@ -73,7 +76,7 @@ export const useModelStore = create<ModelState>()((set, get) => ({
       const positions = await layoutGraphView(view);
       if (generation !== loadGeneration) return;
       useUiStore.getState().clearSelection();
-      set({ model: { summary, view, positions, loadId: generation }, loading: false, error: null });
+      set({ model: { summary, view, positions, loadId: generation }, loading: false, error: null, sampleCard: null });
       // The probe competes for cores with the first render of the graph; let the render go first.
       requestAnimationFrame(() => setTimeout(() => void useRuntimeStore.getState().probe(runtimeBytes, summary.fileName), 50));
     } catch (error) {
@@ -81,17 +84,25 @@ export const useModelStore = create<ModelState>()((set, get) => ({
     }
   },
 
-  async openSample() {
-    const url = `${import.meta.env.BASE_URL}samples/${SAMPLE_MODEL_FILE}`;
+  async openSample(id = DEFAULT_SAMPLE_ID) {
+    const fileName = sampleFileName(id);
+    const base = `${import.meta.env.BASE_URL}samples/`;
     try {
-      const response = await fetch(url);
+      const response = await fetch(`${base}${fileName}`);
       // A dev server answers unknown paths with the app's HTML, which must not be parsed as a model.
       const type = response.headers.get('content-type') ?? '';
       if (!response.ok || type.includes('text/html')) throw new Error(`HTTP ${response.status}${response.ok ? ', not a model file' : ''}`);
-      await get().openBuffers([{ name: SAMPLE_MODEL_FILE, bytes: await response.arrayBuffer() }]);
+      const bytes = await response.arrayBuffer();
+      // The card is optional decoration: a sample without one still opens.
+      const card = await fetch(`${base}${id}.json`)
+        .then((r) => (r.ok ? r.json() : null))
+        .then(restoreSampleCard)
+        .catch(() => null);
+      await get().openBuffers([{ name: fileName, bytes }]);
+      if (get().model?.summary.fileName === fileName && !get().error) set({ sampleCard: card });
     } catch (error) {
       const detail = error instanceof Error ? error.message : String(error);
-      set({ error: { fileName: SAMPLE_MODEL_FILE, problem: 'sample-missing', message: `${SAMPLE_MODEL_FILE}: the bundled sample could not be loaded (${detail})` } });
+      set({ error: { fileName, problem: 'sample-missing', message: `${fileName}: the bundled sample could not be loaded (${detail})` } });
     }
   },
 
