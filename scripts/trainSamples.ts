@@ -12,7 +12,7 @@ import { takeImageBatch } from '../src/core/eval/datasets/imageBatch.js';
 import { nodeDatasetFileReader } from '../src/core/eval/datasets/nodeDatasetFiles.js';
 import { loadSampleDataset } from '../src/core/eval/datasets/sampleDatasets.js';
 import { createWasmKernels } from '../src/kernels/wasm/createWasmKernels.js';
-import { Adam, encodeTrainable, fit, trainableFromOnnx, type EpochResult } from '../src/core/train/index.js';
+import { Adam, countCorrect, encodeTrainable, fit, Tensor, trainableFromOnnx, type EpochResult } from '../src/core/train/index.js';
 import { runWithOrtWeb } from '../src/core/testing/onnxRuntimeReference.js';
 import { SAMPLE_ARCHITECTURES, sampleArchitecture, type SampleArchitecture } from './samples/sampleArchitectures.js';
 import { SAMPLE_RECIPES, type TrainingRecipe } from './samples/sampleRecipes.js';
@@ -20,16 +20,9 @@ import { SAMPLE_RECIPES, type TrainingRecipe } from './samples/sampleRecipes.js'
 export const SAMPLES_DIR = fileURLToPath(new URL('../public/samples/', import.meta.url));
 
 /** Top-1 accuracy of an .onnx file on a test split, computed by onnxruntime-web. */
-async function onnxRuntimeAccuracy(model: Uint8Array, x: Float32Array, y: Int32Array, shape: number[]): Promise<number> {
+export async function onnxRuntimeAccuracy(model: Uint8Array, x: Float32Array, y: Int32Array, shape: number[]): Promise<number> {
   const out = await runWithOrtWeb(model, { input: { type: 'float32', data: x, dims: shape } });
-  const logits = out.logits!.data as Float32Array;
-  let correct = 0;
-  for (let i = 0; i < y.length; i++) {
-    let best = 0;
-    for (let c = 1; c < 10; c++) if (logits[i * 10 + c]! > logits[i * 10 + best]!) best = c;
-    if (best === y[i]) correct++;
-  }
-  return correct / y.length;
+  return countCorrect(new Tensor(out.logits!.dims, out.logits!.data as Float32Array), y) / y.length;
 }
 
 async function trainSample(architecture: SampleArchitecture, recipe: TrainingRecipe): Promise<void> {

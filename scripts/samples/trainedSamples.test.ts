@@ -8,8 +8,7 @@ import { summarizeGraph } from '../../src/core/graph/summary.js';
 import { takeImageBatch } from '../../src/core/eval/datasets/imageBatch.js';
 import { nodeDatasetFileReader } from '../../src/core/eval/datasets/nodeDatasetFiles.js';
 import { loadSampleDataset } from '../../src/core/eval/datasets/sampleDatasets.js';
-import { runWithOrtWeb } from '../../src/core/testing/onnxRuntimeReference.js';
-import { SAMPLES_DIR } from '../trainSamples.js';
+import { onnxRuntimeAccuracy, SAMPLES_DIR } from '../trainSamples.js';
 import { SAMPLE_ARCHITECTURES } from './sampleArchitectures.js';
 import { SAMPLE_RECIPES } from './sampleRecipes.js';
 
@@ -29,15 +28,7 @@ describe.each(SAMPLE_ARCHITECTURES.map((a) => [a.id, a] as const))('trained samp
   it('reaches the accuracy its card states, and its goal, in ONNX Runtime on the test split', async () => {
     const dataset = await loadSampleDataset(architecture.dataset, nodeDatasetFileReader(), { splits: ['test'] });
     const test = takeImageBatch(dataset.test, 0, dataset.test.shape[0]);
-    const out = await runWithOrtWeb(bytes, { input: { type: 'float32', data: test.x, dims: test.shape } });
-    const logits = out.logits!.data as Float32Array;
-    let correct = 0;
-    for (let i = 0; i < test.y!.length; i++) {
-      let best = 0;
-      for (let c = 1; c < 10; c++) if (logits[i * 10 + c]! > logits[i * 10 + best]!) best = c;
-      if (best === test.y![i]) correct++;
-    }
-    const accuracy = correct / test.y!.length;
+    const accuracy = await onnxRuntimeAccuracy(bytes, test.x, test.y!, test.shape);
     expect(accuracy).toBeCloseTo(card.testAccuracy, 4);
     expect(100 * accuracy).toBeGreaterThanOrEqual(SAMPLE_RECIPES[id]!.goalPercent);
   });
