@@ -87,12 +87,12 @@ describe('the bundled sample', () => {
 
   it('the sample picker opens another trained sample', async () => {
     const { studio } = session;
-    const other = 'fashion-mobilenet.onnx';
+    const other = 'fashion-mlp.onnx';
     const otherExpected = expectedView({ name: other, bytes: new Uint8Array(readFileSync(new URL(`../dist/samples/${other}`, import.meta.url))) });
-    await studio.page.selectOption('[data-testid="sample-picker"]', 'fashion-mobilenet');
+    await studio.page.selectOption('[data-testid="sample-picker"]', 'fashion-mlp');
     const state = await studio.waitForModel(other);
     expect(state.nodeCount).toBe(otherExpected.opNodeCount);
-    expect(await readText(studio.page, '[data-fact="Sample"] dd')).toBe('Fashion MobileNet');
-    await studio.screenshot('sample-picker-mobilenet');
+    expect(await readText(studio.page, '[data-fact="Sample"] dd')).toBe('Fashion MLP');
+    await studio.screenshot('sample-picker-mlp');
   });
 });
