@@ -86,3 +86,22 @@ export interface PassKernels {
   /** Thin SVD of A (m, n) row-major. Allocates its result. */
   svd(a: Float32Array, m: number, n: number): SingularValueDecomposition;
 }
+
+/**
+ * Throws a RangeError a caller can act on when a layout is malformed, does not cover `length`
+ * elements, or a per-group array is shorter than the layout's group count.
+ */
+export function checkGroupLayout(kernel: string, layout: GroupLayout, length: number, ...perGroup: ArrayLike<number>[]): void {
+  const { outer, axisLength, inner, block } = layout;
+  const whole = [outer, axisLength, inner, block].every((value) => Number.isInteger(value) && value >= 1);
+  if (!whole || block > axisLength) {
+    throw new RangeError(`${kernel}: layout { outer: ${outer}, axisLength: ${axisLength}, inner: ${inner}, block: ${block} } needs positive integers with block ≤ axisLength`);
+  }
+  if (outer * axisLength * inner !== length) {
+    throw new RangeError(`${kernel}: layout covers ${outer}·${axisLength}·${inner} = ${outer * axisLength * inner} elements, the tensor holds ${length}`);
+  }
+  const groups = groupCount(layout);
+  perGroup.forEach((array, index) => {
+    if (array.length < groups) throw new RangeError(`${kernel}: per-group array ${index + 1} holds ${array.length} values, the layout has ${groups} groups`);
+  });
+}
