@@ -38,10 +38,18 @@ function quantizeValue(x: number, scale: number, zeroPoint: number, qmin: number
   return Math.min(qmax, Math.max(qmin, shifted));
 }
 
-function checkQuantizationRange(kernel: string, qmin: number, qmax: number, out: Int8Array | Uint8Array): void {
+export function checkQuantizationRange(kernel: string, qmin: number, qmax: number, out: Int8Array | Uint8Array): void {
   const [lowest, highest] = out instanceof Int8Array ? [-128, 127] : [0, 255];
   if (!Number.isInteger(qmin) || !Number.isInteger(qmax) || qmin > qmax || qmin < lowest || qmax > highest) {
     throw new RangeError(`${kernel}: range [${qmin}, ${qmax}] does not fit the ${out instanceof Int8Array ? 'Int8Array' : 'Uint8Array'} output`);
+  }
+}
+
+/** Zero points must be representable in the quantized range (ONNX stores them in the same type). */
+export function checkZeroPoints(kernel: string, zeroPoint: Int32Array, groups: number, qmin: number, qmax: number): void {
+  for (let g = 0; g < groups; g++) {
+    const z = zeroPoint[g]!;
+    if (!(z >= qmin && z <= qmax)) throw new RangeError(`${kernel}: zero point ${z} of group ${g} is outside the range [${qmin}, ${qmax}]`);
   }
 }
 
@@ -76,10 +84,7 @@ function quickselect(values: Float32Array, k: number): number {
   return values[k]!;
 }
 
-/**
- * The centroid nearest x by |x − c| computed in float64, ties to the lower index. Shared by the
- * wasm wrapper's tests as the definition of "nearest".
- */
+/** The centroid nearest x by |x − c| computed in float64, ties to the lower index. */
 function nearestCentroid(x: number, centroids: Float32Array): number {
   let best = 0;
   let bestDistance = Math.abs(x - centroids[0]!);
@@ -99,6 +104,8 @@ export function checkKmeansArguments(x: Float32Array, centroids: Float32Array, a
   if (k < 1 || k > limit) throw new RangeError(`kmeansAssign: ${k} centroids do not fit a ${assignment instanceof Uint8Array ? 'Uint8Array' : 'Uint16Array'} assignment (1 to ${limit})`);
   if (assignment.length < x.length) throw new RangeError(`kmeansAssign: assignment holds ${assignment.length} entries, needs ${x.length}`);
   if (sums.length < k || counts.length < k) throw new RangeError(`kmeansAssign: sums and counts need ${k} entries, hold ${sums.length} and ${counts.length}`);
+  const missing = centroids.findIndex(Number.isNaN);
+  if (missing >= 0) throw new RangeError(`kmeansAssign: centroid ${missing} is NaN`);
 }
 
 export function checkSvdArguments(a: Float32Array, m: number, n: number): void {
@@ -220,12 +227,13 @@ function completeOrthonormalColumns(left: Float64Array, rows: number, cols: numb
   }
 }
 
-/** Thin SVD by one-sided Jacobi on whichever of A and Aᵀ is tall. */
-function svdReference(a: Float32Array, m: number, n: number): SingularValueDecomposition {
-  checkSvdArguments(a, m, n);
+/**
+ * The tall one of A (m, n) and Aᵀ as float64 columns: column j is column j of A, or row j of A
+ * when A is wide (transposed).
+ */
+export function tallColumns(a: Float32Array, m: number, n: number): { columns: Float64Array; rows: number; cols: number; transposed: boolean } {
   const transposed = m < n;
   const [rows, cols] = transposed ? [n, m] : [m, n];
-  // Column j of the tall matrix: column j of A, or row j of A when transposed.
   const columns = new Float64Array(rows * cols);
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {
@@ -233,6 +241,13 @@ function svdReference(a: Float32Array, m: number, n: number): SingularValueDecom
       else columns[j * m + i] = a[i * n + j]!;
     }
   }
+  return { columns, rows, cols, transposed };
+}
+
+/** Thin SVD by one-sided Jacobi on whichever of A and Aᵀ is tall. */
+function svdReference(a: Float32Array, m: number, n: number): SingularValueDecomposition {
+  checkSvdArguments(a, m, n);
+  const { columns, rows, cols, transposed } = tallColumns(a, m, n);
   const v = new Float64Array(cols * cols);
   jacobiOrthogonalize(columns, rows, cols, v);
   return assembleSvd(columns, rows, cols, v, transposed);
@@ -274,6 +289,7 @@ export function createJsPassKernels(): PassKernels {
     quantizeGroups(x, layout, scale, zeroPoint, qmin, qmax, out) {
       checkGroupLayout('quantizeGroups', layout, x.length, scale, zeroPoint);
       checkQuantizationRange('quantizeGroups', qmin, qmax, out);
+      checkZeroPoints('quantizeGroups', zeroPoint, groupCount(layout), qmin, qmax);
       if (out.length < x.length) throw new RangeError(`quantizeGroups: out holds ${out.length} values, needs ${x.length}`);
       forEachElement(layout, (e, g) => {
         out[e] = quantizeValue(x[e]!, scale[g]!, zeroPoint[g]!, qmin, qmax);
@@ -291,6 +307,7 @@ export function createJsPassKernels(): PassKernels {
     fakeQuantizeGroups(x, layout, scale, zeroPoint, qmin, qmax, out) {
       checkGroupLayout('fakeQuantizeGroups', layout, x.length, scale, zeroPoint);
       if (!Number.isInteger(qmin) || !Number.isInteger(qmax) || qmin > qmax) throw new RangeError(`fakeQuantizeGroups: [${qmin}, ${qmax}] is not an integer range`);
+      checkZeroPoints('fakeQuantizeGroups', zeroPoint, groupCount(layout), qmin, qmax);
       if (out.length < x.length) throw new RangeError(`fakeQuantizeGroups: out holds ${out.length} values, needs ${x.length}`);
       forEachElement(layout, (e, g) => {
         out[e] = (quantizeValue(x[e]!, scale[g]!, zeroPoint[g]!, qmin, qmax) - zeroPoint[g]!) * scale[g]!;
@@ -326,7 +343,8 @@ export function createJsPassKernels(): PassKernels {
         assignment[e] = c;
         sums[c]! += v;
         counts[c]! += 1;
-        inertia += (v - centroids[c]!) ** 2;
+        const distance = v - centroids[c]!;
+        inertia += distance * distance;
       }
       return inertia;
     },

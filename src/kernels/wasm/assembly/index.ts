@@ -8,6 +8,12 @@ export { addChannelBias, sumPerChannel, meanVariancePerChannel } from './channel
 export { add, mul, axpy, scale, reluForward, reluBackward, sum, dot } from './elementwise';
 export { adamUpdate } from './adam';
 export { conv2d } from './conv2d';
+// The compression passes' kernels (../createWasmPassKernels.ts).
+export { minMaxGroupsChunk, absMaxGroupsChunk, normGroupsChunk } from './groupStatistics';
+export { quantizeGroupsChunk, dequantizeGroupsChunk, fakeQuantizeGroupsChunk } from './quantize';
+export { histogramChunk, countNonzeroChunk, magnitudeDigitHistogramChunk } from './histogram';
+export { kmeansAssignChunk } from './kmeans';
+export { jacobiOrthogonalize } from './svd';
 
 /** First byte free for the host's scratch arena (after the module's static data). */
 export function heapBase(): usize {
