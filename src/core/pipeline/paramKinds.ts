@@ -17,6 +17,7 @@ export function describeValue(value: unknown): string {
   }
   if (typeof value === 'object') {
     const entries = Object.entries(value).map(([key, item]) => `${key}: ${describeValue(item)}`).join(', ');
+    if (entries === '') return '{}';
     return entries.length <= 60 ? `{ ${entries} }` : 'an object';
   }
   return typeof value;
