@@ -5,6 +5,7 @@ import type { ScopeParams } from '../passes/scope.js';
 import {
   BLOCK_TYPES,
   declaredParams,
+  isBlockType,
   isSweptParam,
   normalizedParams,
   paramsSchema,
@@ -47,6 +48,24 @@ describe('block vocabulary', () => {
     const filled = withBlockDefaults('quantize', { extra: { a: 1 }, bits: [8, 4], symmetric: false });
     expect(filled).toMatchObject({ bits: [8, 4], symmetric: false, granularity: 'channel', extra: { a: 1 } });
     expect(Object.keys(filled).at(-1)).toBe('extra');
+  });
+
+  it('knows its block types and no others', () => {
+    expect(BLOCK_TYPES).toEqual(['quantize', 'prune', 'distill', 'finetune', 'lowrank', 'cluster', 'foldbn', 'sensitivity', 'auto']);
+    expect(BLOCK_TYPES.every(isBlockType)).toBe(true);
+    expect(['model', 'quantise', 'toString', '__proto__', 7].some(isBlockType)).toBe(false);
+  });
+
+  it('hands out defaults that no caller can change for everyone', () => {
+    (withBlockDefaults('distill', {}).student as { width: number }).width = 0.1;
+    expect(withBlockDefaults('distill', {}).student).toEqual({ width: 0.5 });
+  });
+
+  it('keeps a __proto__ param that reached it as data, never as a prototype', () => {
+    const filled = withBlockDefaults('prune', JSON.parse('{"__proto__": {"sparsity": 0.9}}') as Record<string, unknown>);
+    expect(Object.getPrototypeOf(filled)).toBe(Object.prototype);
+    expect(filled.sparsity).toBe(0.5);
+    expect(Object.keys(filled)).toContain('__proto__');
   });
 
   it('gives every block the scope params', () => {

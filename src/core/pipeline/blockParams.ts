@@ -136,11 +136,6 @@ type DefaultedOf<Type extends BlockType> = keyof Definition<Type>['defaults'];
 export type ConcreteBlockParams<Type extends BlockType> = Partial<Values<TableOf<Type>>> &
   Pick<Values<TableOf<Type>>, DefaultedOf<Type> & keyof TableOf<Type>> & { [unknown: string]: unknown };
 
-/** A block's params as written in a pipeline: any param may be a sweep, any may be absent. */
-export type SweepableBlockParams<Type extends BlockType> = {
-  [Name in keyof TableOf<Type>]?: ParamValue<TableOf<Type>[Name]> | ParamValue<TableOf<Type>[Name]>[];
-} & { [unknown: string]: unknown };
-
 export function isBlockType(type: unknown): type is BlockType {
   return typeof type === 'string' && Object.prototype.hasOwnProperty.call(BLOCKS, type);
 }
@@ -193,11 +188,13 @@ export function withBlockDefaults(type: NodeType, params: Readonly<Record<string
   const defaults: Record<string, unknown> = type === 'model' ? {} : BLOCKS[type].defaults;
   const filled: Record<string, unknown> = {};
   for (const name of declaredParams(type)) {
-    const value = params[name] !== undefined ? params[name] : defaults[name];
+    // defaults are cloned so that no caller can change them for everyone (distill's student is an object)
+    const value = params[name] !== undefined ? params[name] : structuredClone(defaults[name]);
     if (value !== undefined) filled[name] = value;
   }
   for (const [name, value] of Object.entries(params)) {
-    if (!isDeclaredParam(type, name) && value !== undefined) filled[name] = value;
+    // defineProperty, not assignment: even a '__proto__' key that slipped past validation stays data
+    if (!isDeclaredParam(type, name) && value !== undefined) Object.defineProperty(filled, name, { value, enumerable: true, writable: true, configurable: true });
   }
   return filled;
 }

@@ -19,7 +19,7 @@ export interface PlainJsonObject {
 export type PlainJsonResult = { ok: true; value: PlainJson } | { ok: false; errors: string[] };
 
 /** Keys that could reach or replace an object's prototype when assigned. */
-export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** Enough to fix a document in a few rounds without drowning the user. */
 const MAX_ERRORS = 20;
