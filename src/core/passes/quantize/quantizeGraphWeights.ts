@@ -1,0 +1,131 @@
+// Weight-only quantization of a whole graph: plan the layers, raise the opset if the chosen storage
+// needs it, then rewrite one layer at a time — QDQ, MatMulNBits or float16 — reporting progress
+// and checking for cancellation between layers. The heavy loops (group statistics, quantization)
+// run in ctx.kernels; the rest is per group or per layer.
+import type { Graph } from '../../graph/Graph.js';
+import { GraphEditor } from '../../graph/GraphEditor.js';
+import { buildTopology } from '../../graph/topology.js';
+import { constantValues } from '../../graph/constants.js';
+import { throwIfCancelled, yieldToEventLoop, type PassContext } from '../Pass.js';
+import type { QuantizeParams } from './QuantizeParams.js';
+import { writeFloat16Weight } from './float16Weights.js';
+import { writeMatMulNBits } from './matMulNBits.js';
+import { withIrVersionAtLeast } from './modelProperties.js';
+import { upgradeOpset } from './opsetUpgrade.js';
+import { writeDequantizedWeight } from './qdqWeights.js';
+import { integerStorageBytes, planWeightQuantization, QUANTIZABLE_OPS, type PlannedLayer, type QuantizationPlan } from './quantizationPlan.js';
+import { withQuantizationReport, type QuantizedLayerRecord } from './quantizationReport.js';
+import { chooseWeightQuantization, quantizeWeightValues } from './quantizeWeights.js';
+import { dequantizeRequirements, storageBits } from './storageTypes.js';
+import { product } from './weightLayout.js';
+
+const PASS = 'quantize';
+
+/** The opset and IR version the planned storage needs (DequantizeLinear's int4, blocks, int2). */
+export function planRequirements(plan: QuantizationPlan): { opset: number; irVersion: number } {
+  let opset = 0;
+  let irVersion = 0;
+  for (const planned of plan.layers) {
+    if (planned.format !== 'qdq') continue;
+    const { grid, layout, scaleType } = planned.integer!;
+    const needs = dequantizeRequirements(storageBits(grid.bits), layout.granularity, scaleType === 'float16');
+    opset = Math.max(opset, needs.opset);
+    irVersion = Math.max(irVersion, needs.irVersion);
+  }
+  return { opset, irVersion };
+}
+
+function describe(planned: PlannedLayer, params: QuantizeParams): string {
+  if (planned.format === 'float16') return 'float16';
+  const { layout, grid } = planned.integer!;
+  const grouping = layout.granularity === 'group' ? `groups of ${layout.blockSize}` : `per ${layout.granularity}`;
+  return `${params.bits}-bit ${grid.signed ? 'symmetric' : 'asymmetric'} ${planned.format === 'matmulnbits' ? 'MatMulNBits' : 'QDQ'}, ${grouping}`;
+}
+
+function record(planned: PlannedLayer, params: QuantizeParams): QuantizedLayerRecord {
+  const parameters = product(planned.role.dims);
+  const base = { layer: planned.name, weight: planned.weightName, format: planned.format, parameters, ...(planned.note ? { note: planned.note } : {}) };
+  if (planned.format === 'float16') {
+    return { ...base, valueBits: 16, storageBits: 16, bytes: parameters * 2, bitsPerWeight: 16 };
+  }
+  const { grid, layout, scaleType } = planned.integer!;
+  const bytes = integerStorageBytes(planned, params.groupSize);
+  const groupSize = planned.format === 'matmulnbits' ? params.groupSize : layout.blockSize;
+  return {
+    ...base,
+    valueBits: grid.bits,
+    storageBits: storageBits(grid.bits),
+    granularity: planned.format === 'matmulnbits' ? 'group' : layout.granularity,
+    ...(groupSize !== undefined ? { groupSize } : {}),
+    symmetric: grid.signed,
+    scaleType,
+    bytes,
+    bitsPerWeight: (bytes * 8) / parameters,
+  };
+}
+
+/** Constant nodes whose every reader was rewired: their float payload would stay in the file. */
+function orphanedConstantNodes(graph: Graph, plan: QuantizationPlan): string[] {
+  const constants = constantValues(graph);
+  const { consumers } = buildTopology(graph.nodes);
+  const graphOutputs = new Set(graph.outputs.map((o) => o.name ?? ''));
+  const rewired = new Map<string, number>();
+  for (const planned of plan.layers) rewired.set(planned.weightName, (rewired.get(planned.weightName) ?? 0) + 1);
+  const orphaned: string[] = [];
+  for (const [name, count] of rewired) {
+    const constantNodeId = constants.get(name)?.constantNodeId;
+    if (!constantNodeId || graphOutputs.has(name)) continue;
+    const readers = (consumers.get(name) ?? []).reduce((sum, index) => sum + graph.nodes[index]!.proto.input!.filter((i) => i === name).length, 0);
+    if (readers === count) orphaned.push(constantNodeId);
+  }
+  return orphaned;
+}
+
+/**
+ * Quantizes the weights of the graph's in-scope layers whose op is in `opTypes`; returns the new
+ * graph (the input is untouched) and what was done, layer by layer.
+ */
+export async function quantizeGraphWeights(graph: Graph, params: QuantizeParams, ctx: PassContext, opTypes: ReadonlySet<string> = QUANTIZABLE_OPS): Promise<{ graph: Graph; records: QuantizedLayerRecord[] }> {
+  const plan = planWeightQuantization(graph, params, opTypes);
+  if (plan.layers.length === 0) return { graph: withQuantizationReport(graph, [], plan.skipped), records: [] };
+  const needs = planRequirements(plan);
+  const upgraded = needs.opset > 0 ? upgradeOpset(graph, needs.opset, PASS) : graph;
+
+  const edit = new GraphEditor(upgraded);
+  const written = new Map<string, string>();
+  const records: QuantizedLayerRecord[] = [];
+  for (const [index, planned] of plan.layers.entries()) {
+    throwIfCancelled(ctx, PASS);
+    const layerId = planned.layer.node.id;
+    ctx.progress(index / plan.layers.length, `layer ${planned.name}: ${describe(planned, params)}`);
+    if (planned.format === 'float16') {
+      const key = `${planned.weightName}|float16`;
+      const value = written.get(key) ?? writeFloat16Weight(edit, layerId, planned.weightName, planned.weights, planned.role.dims);
+      written.set(key, value);
+      edit.setNodeInput(layerId, 1, value);
+    } else {
+      const { grid, layout, scaleType } = planned.integer!;
+      const key = `${planned.weightName}|${planned.format}|${JSON.stringify([grid, layout, scaleType])}`;
+      const cached = planned.format === 'qdq' ? written.get(key) : undefined;
+      if (cached) {
+        edit.setNodeInput(layerId, 1, cached);
+      } else {
+        const quantization = chooseWeightQuantization(planned.weights, layout, grid, scaleType, ctx.kernels);
+        const values = quantizeWeightValues(planned.weights, quantization, ctx.kernels);
+        if (planned.format === 'matmulnbits') {
+          writeMatMulNBits(edit, planned, values, quantization, params.groupSize);
+        } else {
+          const value = writeDequantizedWeight(edit, layerId, planned.weightName, values, quantization);
+          written.set(key, value);
+          edit.setNodeInput(layerId, 1, value);
+        }
+      }
+    }
+    records.push(record(planned, params));
+    await yieldToEventLoop();
+  }
+  for (const constantNodeId of orphanedConstantNodes(graph, plan)) edit.removeNode(constantNodeId);
+  ctx.progress(1, `quantized ${records.length} layer${records.length === 1 ? '' : 's'}`);
+  const built = withIrVersionAtLeast(edit.build(), needs.irVersion);
+  return { graph: withQuantizationReport(built, records, plan.skipped), records };
+}
