@@ -101,8 +101,25 @@ function forEachRowChunk(layout: GroupLayout, visit: (chunk: RowChunk) => void):
 /** Largest chunk in elements, which also bounds the groups one chunk touches. */
 const chunkCapacity = (layout: GroupLayout) => Math.max(1, Math.floor(PASS_STREAM_CHUNK / layout.inner)) * layout.inner;
 
+/**
+ * Where in a 4 KB page each staging block starts. Large JS typed arrays begin on page boundaries and
+ * chunks are whole pages, so a staging block that also began on one would make every copy in or out
+ * read and write addresses 4 KB apart — the CPU then mistakes loads for dependents of earlier stores
+ * ("4K aliasing"), which measured 3.5× slower copies out of wasm memory. Off-page blocks avoid it.
+ */
+const STAGING_PAGE_OFFSET = 2048;
+const PAGE = 4096;
+
 export function wasmPassKernelsFrom(wasm: PassKernelsModuleExports): WasmPassKernels {
   const arena = new ScratchArena(wasm.memory, wasm.heapBase());
+
+  /** Reserves staging blocks for one call, each starting a distinct distance past a page boundary. */
+  function reserveStaging(...byteSizes: number[]): number[] {
+    return arena.reserve(...byteSizes.map((bytes) => bytes + PAGE)).map((at, i) => {
+      const target = (STAGING_PAGE_OFFSET + 64 * i) % PAGE;
+      return at + ((target - (at % PAGE) + PAGE) % PAGE);
+    });
+  }
   const memory = new MemoryViews(wasm.memory);
   const shape = (layout: GroupLayout, chunk: RowChunk) => [chunk.rows, chunk.firstRow, layout.axisLength, layout.inner, layout.block] as const;
 
@@ -113,7 +130,7 @@ export function wasmPassKernelsFrom(wasm: PassKernelsModuleExports): WasmPassKer
   function streamGroups(x: Float32Array | Int8Array | Uint8Array, layout: GroupLayout, groupInputs: TypedArray[], groupOutputs: TypedArray[], elementOutput: TypedArray | null, run: (xAt: number, groupsAt: number[], outAt: number, chunk: RowChunk) => void): void {
     const capacity = chunkCapacity(layout);
     const groupArrays = [...groupInputs, ...groupOutputs];
-    const [xAt, outAt, ...groupsAt] = arena.reserve(capacity * x.BYTES_PER_ELEMENT, capacity * (elementOutput?.BYTES_PER_ELEMENT ?? 0), ...groupArrays.map((array) => capacity * array.BYTES_PER_ELEMENT)) as [number, number, ...number[]];
+    const [xAt, outAt, ...groupsAt] = reserveStaging(capacity * x.BYTES_PER_ELEMENT, capacity * (elementOutput?.BYTES_PER_ELEMENT ?? 0), ...groupArrays.map((array) => capacity * array.BYTES_PER_ELEMENT)) as [number, number, ...number[]];
     forEachRowChunk(layout, (chunk) => {
       memory.write(xAt, x, chunk.start, chunk.end);
       // Group addresses are shifted so that group `groupStart` sits at the reserved block's start.
@@ -126,7 +143,7 @@ export function wasmPassKernelsFrom(wasm: PassKernelsModuleExports): WasmPassKer
 
   /** Streams a flat array through the arena in chunks; `run` gets each chunk's address and length. */
   function streamFlat(x: Float32Array, run: (xAt: number, count: number) => void, reservedAt?: number): void {
-    const xAt = reservedAt ?? arena.reserve(Math.min(x.length, PASS_STREAM_CHUNK) * 4)[0]!;
+    const xAt = reservedAt ?? reserveStaging(Math.min(x.length, PASS_STREAM_CHUNK) * 4)[0]!;
     for (let start = 0; start < x.length; start += PASS_STREAM_CHUNK) {
       const end = Math.min(x.length, start + PASS_STREAM_CHUNK);
       memory.write(xAt, x, start, end);
@@ -137,7 +154,7 @@ export function wasmPassKernelsFrom(wasm: PassKernelsModuleExports): WasmPassKer
   /** Counts of one digit of the radix select over |x|'s bits, restricted to a prefix. */
   function digitCounts(x: Float32Array, prefixMask: number, prefix: number, shift: number, digitMask: number): Int32Array {
     const digits = digitMask + 1;
-    const [countsAt, xAt] = arena.reserve(digits * 4, Math.min(x.length, PASS_STREAM_CHUNK) * 4) as [number, number];
+    const [countsAt, xAt] = reserveStaging(digits * 4, Math.min(x.length, PASS_STREAM_CHUNK) * 4) as [number, number];
     const counts = new Int32Array(digits);
     memory.fill(countsAt, counts, digits, 0);
     streamFlat(x, (at, count) => wasm.magnitudeDigitHistogramChunk(at, count, prefixMask, prefix, shift, digitMask, countsAt), xAt);
@@ -201,7 +218,7 @@ export function wasmPassKernelsFrom(wasm: PassKernelsModuleExports): WasmPassKer
     histogram(x, lo, hi, absolute, counts) {
       if (!(hi >= lo) || counts.length < 1) throw new RangeError(`histogram: needs lo ≤ hi and at least one bin (got [${lo}, ${hi}), ${counts.length} bins)`);
       const bins = counts.length;
-      const [countsAt, xAt] = arena.reserve(bins * 4, Math.min(x.length, PASS_STREAM_CHUNK) * 4) as [number, number];
+      const [countsAt, xAt] = reserveStaging(bins * 4, Math.min(x.length, PASS_STREAM_CHUNK) * 4) as [number, number];
       const chunkCounts = new Int32Array(bins);
       memory.fill(countsAt, chunkCounts, bins, 0);
       streamFlat(x, (at, count) => wasm.histogramChunk(at, count, lo, hi, absolute ? 1 : 0, countsAt, bins), xAt);
@@ -245,7 +262,7 @@ export function wasmPassKernelsFrom(wasm: PassKernelsModuleExports): WasmPassKer
       const sorted = Float32Array.from(unique, (c) => centroids[c]!);
       const indices = Int32Array.from(unique);
       const wide = assignment instanceof Uint16Array ? 1 : 0;
-      const [centroidsAt, sortedAt, indicesAt, sumsAt, countsAt, xAt, assignmentAt] = arena.reserve(k * 4, k * 4, k * 4, k * 8, k * 8, PASS_STREAM_CHUNK * 4, PASS_STREAM_CHUNK * 2) as number[] as [number, number, number, number, number, number, number];
+      const [centroidsAt, sortedAt, indicesAt, sumsAt, countsAt, xAt, assignmentAt] = reserveStaging(k * 4, k * 4, k * 4, k * 8, k * 8, PASS_STREAM_CHUNK * 4, PASS_STREAM_CHUNK * 2) as number[] as [number, number, number, number, number, number, number];
       memory.write(centroidsAt, centroids);
       memory.write(sortedAt, sorted);
       memory.write(indicesAt, indices);
@@ -267,7 +284,7 @@ export function wasmPassKernelsFrom(wasm: PassKernelsModuleExports): WasmPassKer
       checkSvdArguments(a, m, n);
       const { columns, rows, cols, transposed } = tallColumns(a, m, n);
       const v = new Float64Array(cols * cols);
-      const [columnsAt, vAt] = arena.reserve(columns.byteLength, v.byteLength) as [number, number];
+      const [columnsAt, vAt] = reserveStaging(columns.byteLength, v.byteLength) as [number, number];
       memory.write(columnsAt, columns);
       wasm.jacobiOrthogonalize(columnsAt, rows, cols, vAt);
       memory.read(columnsAt, columns);

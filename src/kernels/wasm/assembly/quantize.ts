@@ -1,16 +1,37 @@
 // @ts-nocheck — AssemblyScript (see gemm.ts).
 //
 // Grouped quantize, dequantize and fake-quantize over one streamed chunk of rows (see
-// groupedLayout.ts), sixteen elements per step. Bit-exact with the JS reference: the division is an
-// IEEE f32 division (not a multiply by the reciprocal), f32x4.nearest rounds half to even as ONNX
-// QuantizeLinear does, and saturation happens in float against [qmin − zp, qmax − zp] before the
-// conversion, so no intermediate can overflow. NaN (only from NaN input or 0/0) becomes the zero
-// point, as in the reference: the clamp keeps the NaN and trunc_sat turns it into 0.
+// groupedLayout.ts), sixteen elements per step. Bit-exact with the JS reference:
+// - the division is an IEEE f32 division (not a multiply by the reciprocal), as ONNX specifies;
+// - the quotient is clamped to [qmin − zp, qmax − zp] BEFORE rounding — the bounds are integers, so
+//   clamping and rounding commute — and then rounded by adding 1.5 · 2²³: in [2²³, 2²⁴) the float
+//   spacing is 1, so the addition itself rounds half to even, and the integer sits in the low
+//   mantissa bits. That is two cheap instructions where nearest + trunc_sat take about ten;
+// - NaN (from NaN input or 0/0) is zeroed before the clamp, so it lands on the zero point.
 import { nextRun, rowGroup, runGroup, runLength, startRuns } from './groupedLayout';
 
+const ROUNDING_MAGIC: f32 = 12582912.0; // 1.5 · 2²³
+const ROUNDING_MAGIC_BITS: i32 = 0x4b400000;
+
+/** x / scale with NaN → 0, clamped to [lo, hi]; pmax/pmin are one instruction each. */
 // @ts-ignore: decorator
-@inline function quantizeQuad(x: v128, scale: v128, lo: v128, hi: v128): v128 {
-  return i32x4.trunc_sat_f32x4_s(f32x4.min(f32x4.max(f32x4.nearest(f32x4.div(x, scale)), lo), hi));
+@inline function clampedQuotient(x: v128, scale: v128, lo: v128, hi: v128): v128 {
+  const quotient = f32x4.div(x, scale);
+  const finite = v128.and(quotient, f32x4.eq(quotient, quotient));
+  return f32x4.pmin(f32x4.pmax(finite, lo), hi);
+}
+
+/** round(clamped) + zp as i32 lanes; `offset` = ROUNDING_MAGIC_BITS − zp. */
+// @ts-ignore: decorator
+@inline function quantizeQuad(x: v128, scale: v128, lo: v128, hi: v128, offset: v128): v128 {
+  return i32x4.sub(f32x4.add(clampedQuotient(x, scale, lo, hi), f32x4.splat(ROUNDING_MAGIC)), offset);
+}
+
+/** round(clamped) as float lanes: q − zp, ready to be scaled back. */
+// @ts-ignore: decorator
+@inline function roundedQuad(x: v128, scale: v128, lo: v128, hi: v128): v128 {
+  const magic = f32x4.splat(ROUNDING_MAGIC);
+  return f32x4.sub(f32x4.add(clampedQuotient(x, scale, lo, hi), magic), magic);
 }
 
 /** q − zp of one element (the zero point is added by the caller). */
@@ -45,29 +66,41 @@ function quantizeRun<T>(x: usize, n: i32, scale: f32, zeroPoint: i32, qmin: i32,
   const s = f32x4.splat(scale);
   const l = f32x4.splat(lo);
   const h = f32x4.splat(hi);
-  const z = i32x4.splat(zeroPoint);
+  const offset = i32x4.splat(ROUNDING_MAGIC_BITS - zeroPoint);
   let i = 0;
   for (; i + 16 <= n; i += 16) {
     const at = x + <usize>i * 4;
-    const a = i32x4.add(quantizeQuad(v128.load(at), s, l, h), z);
-    const b = i32x4.add(quantizeQuad(v128.load(at, 16), s, l, h), z);
-    const c = i32x4.add(quantizeQuad(v128.load(at, 32), s, l, h), z);
-    const d = i32x4.add(quantizeQuad(v128.load(at, 48), s, l, h), z);
+    const a = quantizeQuad(v128.load(at), s, l, h, offset);
+    const b = quantizeQuad(v128.load(at, 16), s, l, h, offset);
+    const c = quantizeQuad(v128.load(at, 32), s, l, h, offset);
+    const d = quantizeQuad(v128.load(at, 48), s, l, h, offset);
     v128.store(out + i, narrowToBytes<T>(a, b, c, d));
   }
   for (; i < n; i++) store<T>(out + i, <T>(quantizeScalar(load<f32>(x + <usize>i * 4), scale, lo, hi) + zeroPoint));
 }
 
+/** Four elements of a row, each with its own group's scale and zero point. */
+// @ts-ignore: decorator
+@inline function quantizeRowQuad(x: usize, scale: usize, zeroPoint: usize, qmin: i32, qmax: i32): v128 {
+  const z = v128.load(zeroPoint);
+  const l = f32x4.convert_i32x4_s(i32x4.sub(i32x4.splat(qmin), z));
+  const h = f32x4.convert_i32x4_s(i32x4.sub(i32x4.splat(qmax), z));
+  return quantizeQuad(v128.load(x), v128.load(scale), l, h, i32x4.sub(i32x4.splat(ROUNDING_MAGIC_BITS), z));
+}
+
 function quantizeRow<T>(x: usize, n: i32, scale: usize, zeroPoint: usize, qmin: i32, qmax: i32, out: usize): void {
-  const qminLanes = i32x4.splat(qmin);
-  const qmaxLanes = i32x4.splat(qmax);
   let i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const at = <usize>i * 4;
+    const a = quantizeRowQuad(x + at, scale + at, zeroPoint + at, qmin, qmax);
+    const b = quantizeRowQuad(x + at + 16, scale + at + 16, zeroPoint + at + 16, qmin, qmax);
+    const c = quantizeRowQuad(x + at + 32, scale + at + 32, zeroPoint + at + 32, qmin, qmax);
+    const d = quantizeRowQuad(x + at + 48, scale + at + 48, zeroPoint + at + 48, qmin, qmax);
+    v128.store(out + i, narrowToBytes<T>(a, b, c, d));
+  }
   for (; i + 4 <= n; i += 4) {
     const at = <usize>i * 4;
-    const z = v128.load(zeroPoint + at);
-    const l = f32x4.convert_i32x4_s(i32x4.sub(qminLanes, z));
-    const h = f32x4.convert_i32x4_s(i32x4.sub(qmaxLanes, z));
-    const q = i32x4.add(quantizeQuad(v128.load(x + at), v128.load(scale + at), l, h), z);
+    const q = quantizeRowQuad(x + at, scale + at, zeroPoint + at, qmin, qmax);
     v128.store32_lane(out + i, narrowToBytes<T>(q, q, q, q), 0);
   }
   for (; i < n; i++) {
@@ -162,7 +195,7 @@ function fakeQuantizeRun(x: usize, n: i32, scale: f32, zeroPoint: i32, qmin: i32
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const at = <usize>i * 4;
-    v128.store(out + at, f32x4.mul(f32x4.convert_i32x4_s(quantizeQuad(v128.load(x + at), s, l, h)), s));
+    v128.store(out + at, f32x4.mul(roundedQuad(v128.load(x + at), s, l, h), s));
   }
   for (; i < n; i++) {
     const at = <usize>i * 4;
@@ -180,7 +213,7 @@ function fakeQuantizeRow(x: usize, n: i32, scale: usize, zeroPoint: usize, qmin:
     const s = v128.load(scale + at);
     const l = f32x4.convert_i32x4_s(i32x4.sub(qminLanes, z));
     const h = f32x4.convert_i32x4_s(i32x4.sub(qmaxLanes, z));
-    v128.store(out + at, f32x4.mul(f32x4.convert_i32x4_s(quantizeQuad(v128.load(x + at), s, l, h)), s));
+    v128.store(out + at, f32x4.mul(roundedQuad(v128.load(x + at), s, l, h), s));
   }
   for (; i < n; i++) {
     const at = <usize>i * 4;
