@@ -1,6 +1,6 @@
 // `npm run bench`: runs every benchmark and prints one table per benchmark, with the machine it ran
 // on; the raw figures go to bench/out/results.json. Never run in CI or tests — timings depend on the
-// machine. `npm run bench -- codec`, `-- render` or `-- kernels` or `-- training` runs one.
+// machine. `npm run bench -- codec`, `-- render`, `-- kernels`, `-- training` or `-- quantization` runs one.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { arch, cpus, loadavg, platform, totalmem } from 'node:os';
 import { renderTable } from '../cli/format/textTable.js';
@@ -9,8 +9,9 @@ import { benchmarkKernels } from './kernels.bench.js';
 import { benchmarkTraining } from './training.bench.js';
 import { BENCH_OUT_DIR } from './largeModels.js';
 import { benchmarkOnnxCodec } from './onnxCodec.bench.js';
+import { benchmarkQuantization } from './quantization.bench.js';
 
-const BENCHMARKS = ['codec', 'render', 'kernels', 'training'] as const;
+const BENCHMARKS = ['codec', 'render', 'kernels', 'training', 'quantization'] as const;
 type BenchmarkName = (typeof BENCHMARKS)[number];
 
 const log = (line: string) => console.error(`  ${line}`);
@@ -105,6 +106,20 @@ async function main(): Promise<void> {
       ),
     );
     console.log(`  wasm ÷ JS reference: ${training.wasmOverJs.toFixed(1)}×; wasm ÷ TensorFlow.js: ${training.wasmOverTfjs.toFixed(1)}×\n`);
+  }
+
+  if (selected.includes('quantization')) {
+    console.error('Weight quantization (pass kernels):');
+    const quantization = await benchmarkQuantization(log);
+    results.quantization = quantization;
+    console.log(`Weight quantization GB/s of float32 weights, ${(quantization.parameters / 1e6).toFixed(1)} M parameters, one thread, Node — step = absmax per group + scales + quantize; copy into wasm memory: ${quantization.copy.toFixed(2)} GB/s`);
+    console.log(
+      renderTable(
+        [{ header: 'workload' }, { header: 'groups', align: 'right' }, { header: 'wasm step', align: 'right' }, { header: 'wasm absmax', align: 'right' }, { header: 'wasm quantize', align: 'right' }, { header: 'JS step', align: 'right' }, { header: 'wasm ÷ JS', align: 'right' }, { header: 'step ÷ copy', align: 'right' }, { header: 'identical', align: 'right' }],
+        quantization.rows.map((r) => [r.label, r.groups.toLocaleString('en'), r.step.wasm.toFixed(2), r.absMax.wasm.toFixed(2), r.quantize.wasm.toFixed(2), r.step.js.toFixed(3), `${r.wasmOverJs.toFixed(0)}×`, r.wasmOverCopy.toFixed(2), r.identical ? 'yes' : 'NO']),
+      ),
+    );
+    console.log('');
   }
 
   results.loadAverageAtEnd = load();
