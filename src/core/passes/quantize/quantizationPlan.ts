@@ -96,13 +96,24 @@ function planLayer(layer: Layer, name: string, params: QuantizeParams, constants
     if (obstacle) note = `written as QDQ: ${obstacle}`;
     else format = 'matmulnbits';
   }
-  // MatMulNBits keeps its scales in A's type (float32); QDQ groups use float16 scales.
   const layout = weightLayout(role, params.granularity, params.groupSize);
-  const scaleType: ScaleType = format === 'qdq' && layout.granularity === 'group' ? 'float16' : 'float32';
+  const scaleType = qdqScaleType(format, layout, grid);
   const planned: PlannedLayer = { ...base, format, integer: { grid, layout, scaleType }, ...(note ? { note } : {}) };
   const quantizedBytes = integerStorageBytes(planned, params.groupSize);
   if (quantizedBytes >= size * 4) return `its quantized form (${quantizedBytes} bytes with scales) would not be smaller than float32 (${size * 4} bytes)`;
   return planned;
+}
+
+/**
+ * Scales are float16 where they are a noticeable share of the weight's bytes: for groups, and for
+ * 2-, 3- and 4-bit weights (a float32 scale per 9-weight depthwise channel costs 3.6 bits per
+ * weight on top of 4). int8 per tensor / per channel keeps float32 scales, the form ONNX Runtime
+ * fuses with quantized activations into QLinearConv / QGemm. MatMulNBits keeps its scales in A's
+ * type (float32).
+ */
+function qdqScaleType(format: WeightFormat, layout: WeightLayout, grid: IntegerGrid): ScaleType {
+  if (format !== 'qdq') return 'float32';
+  return layout.granularity === 'group' || storageBits(grid.bits) <= 4 ? 'float16' : 'float32';
 }
 
 /** Why a Gemm/MatMul cannot become one MatMulNBits (plus an Add for the bias), or null. */
