@@ -42,6 +42,10 @@ const largeLayouts: GroupLayout[] = [
   { outer: 1, axisLength: 700, inner: 300, block: 700 }, // MatMul (K, N) per column
   { outer: 1, axisLength: 1000, inner: 129, block: 32 }, // MatMul blocked along K
   { outer: 1, axisLength: 3, inner: PASS_STREAM_CHUNK + 5, block: 2 }, // one row is larger than a chunk
+  // More groups than one staged window holds, so the window moves: rows, runs, tiny channels.
+  { outer: 1, axisLength: 9, inner: 20_000, block: 2 },
+  { outer: 40, axisLength: 3000, inner: 1, block: 3 },
+  { outer: 20_000, axisLength: 5, inner: 1, block: 5 },
 ];
 
 function expectSameFloats(actual: Float32Array, expected: Float32Array, what: string): void {

@@ -1,8 +1,8 @@
 // The WebAssembly SIMD build of the passes' kernels (PassKernels), running in kernels.wasm next to
 // the training kernels. Weight tensors reach 100 M+ floats, so nothing is staged whole: every kernel
-// streams its arrays through a ScratchArena in cache-sized chunks of whole rows, together with just
-// the per-group entries (scales, zero points, running statistics) those rows touch — group indices
-// grow with the element index, so that is one contiguous range per chunk.
+// streams its arrays through a ScratchArena in cache-sized chunks of whole rows, together with a
+// window of the per-group entries (scales, zero points, running statistics) those rows touch —
+// group indices grow with the element index, so that is one contiguous range per chunk.
 import { checkGroupLayout, groupCount, type GroupLayout, type PassKernels } from '../PassKernels';
 import { assembleSvd, checkKmeansArguments, checkQuantizationRange, checkSvdArguments, checkZeroPoints, tallColumns } from '../js/passKernels';
 import { instantiateKernelsModule } from './loadKernelsModule';
@@ -126,19 +126,30 @@ export function wasmPassKernelsFrom(wasm: PassKernelsModuleExports): WasmPassKer
   /**
    * Streams x through the arena by row chunks together with per-group arrays: `groupInputs` are
    * copied in, `groupOutputs` in and back out (running statistics that accumulate across chunks).
+   * The groups stay staged as a window of up to `capacity` entries, moved only when a chunk's range
+   * leaves it: per-channel scales travel once per call, and the rows of one block share one copy.
+   * `run` gets the window's first group as the base of the staged group addresses.
    */
-  function streamGroups(x: Float32Array | Int8Array | Uint8Array, layout: GroupLayout, groupInputs: TypedArray[], groupOutputs: TypedArray[], elementOutput: TypedArray | null, run: (xAt: number, groupsAt: number[], outAt: number, chunk: RowChunk) => void): void {
+  function streamGroups(x: Float32Array | Int8Array | Uint8Array, layout: GroupLayout, groupInputs: TypedArray[], groupOutputs: TypedArray[], elementOutput: TypedArray | null, run: (xAt: number, groupsAt: number[], outAt: number, chunk: RowChunk, groupBase: number) => void): void {
     const capacity = chunkCapacity(layout);
+    const groups = groupCount(layout);
     const groupArrays = [...groupInputs, ...groupOutputs];
     const [xAt, outAt, ...groupsAt] = reserveStaging(capacity * x.BYTES_PER_ELEMENT, capacity * (elementOutput?.BYTES_PER_ELEMENT ?? 0), ...groupArrays.map((array) => capacity * array.BYTES_PER_ELEMENT)) as [number, number, ...number[]];
+    let windowStart = 0;
+    let windowEnd = 0; // empty until the first chunk
+    const flushOutputs = () => groupOutputs.forEach((array, i) => memory.read(groupsAt[groupInputs.length + i]!, array, windowStart, windowEnd));
     forEachRowChunk(layout, (chunk) => {
+      if (chunk.groupStart < windowStart || chunk.groupEnd > windowEnd) {
+        flushOutputs();
+        windowStart = chunk.groupStart;
+        windowEnd = Math.min(groups, windowStart + capacity); // ≥ groupEnd: a chunk touches ≤ capacity groups
+        groupArrays.forEach((array, i) => memory.write(groupsAt[i]!, array, windowStart, windowEnd));
+      }
       memory.write(xAt, x, chunk.start, chunk.end);
-      // Group addresses are shifted so that group `groupStart` sits at the reserved block's start.
-      groupArrays.forEach((array, i) => memory.write(groupsAt[i]!, array, chunk.groupStart, chunk.groupEnd));
-      run(xAt, groupsAt, outAt, chunk);
-      groupOutputs.forEach((array, i) => memory.read(groupsAt[groupInputs.length + i]!, array, chunk.groupStart, chunk.groupEnd));
+      run(xAt, groupsAt, outAt, chunk, windowStart);
       if (elementOutput) memory.read(outAt, elementOutput, chunk.start, chunk.end);
     });
+    flushOutputs();
   }
 
   /** Streams a flat array through the arena in chunks; `run` gets each chunk's address and length. */
@@ -169,19 +180,19 @@ export function wasmPassKernelsFrom(wasm: PassKernelsModuleExports): WasmPassKer
       checkGroupLayout('minMaxGroups', layout, x.length, min, max);
       min.fill(Infinity, 0, groupCount(layout));
       max.fill(-Infinity, 0, groupCount(layout));
-      streamGroups(x, layout, [], [min, max], null, (xAt, [minAt, maxAt], _, chunk) => wasm.minMaxGroupsChunk(xAt, ...shape(layout, chunk), minAt!, maxAt!, chunk.groupStart));
+      streamGroups(x, layout, [], [min, max], null, (xAt, [minAt, maxAt], _, chunk, groupBase) => wasm.minMaxGroupsChunk(xAt, ...shape(layout, chunk), minAt!, maxAt!, groupBase));
     },
 
     absMaxGroups(x, layout, out) {
       checkGroupLayout('absMaxGroups', layout, x.length, out);
       out.fill(0, 0, groupCount(layout));
-      streamGroups(x, layout, [], [out], null, (xAt, [outAt], _, chunk) => wasm.absMaxGroupsChunk(xAt, ...shape(layout, chunk), outAt!, chunk.groupStart));
+      streamGroups(x, layout, [], [out], null, (xAt, [outAt], _, chunk, groupBase) => wasm.absMaxGroupsChunk(xAt, ...shape(layout, chunk), outAt!, groupBase));
     },
 
     normGroups(x, layout, p, out) {
       checkGroupLayout('normGroups', layout, x.length, out);
       const sums = new Float64Array(groupCount(layout));
-      streamGroups(x, layout, [], [sums], null, (xAt, [sumsAt], _, chunk) => wasm.normGroupsChunk(xAt, ...shape(layout, chunk), p, sumsAt!, chunk.groupStart));
+      streamGroups(x, layout, [], [sums], null, (xAt, [sumsAt], _, chunk, groupBase) => wasm.normGroupsChunk(xAt, ...shape(layout, chunk), p, sumsAt!, groupBase));
       for (let g = 0; g < sums.length; g++) out[g] = p === 1 ? sums[g]! : Math.sqrt(sums[g]!);
     },
 
@@ -191,8 +202,8 @@ export function wasmPassKernelsFrom(wasm: PassKernelsModuleExports): WasmPassKer
       checkZeroPoints('quantizeGroups', zeroPoint, groupCount(layout), qmin, qmax);
       if (out.length < x.length) throw new RangeError(`quantizeGroups: out holds ${out.length} values, needs ${x.length}`);
       const signed = out instanceof Int8Array ? 1 : 0;
-      streamGroups(x, layout, [scale, zeroPoint], [], out, (xAt, [scaleAt, zeroPointAt], outAt, chunk) =>
-        wasm.quantizeGroupsChunk(xAt, ...shape(layout, chunk), scaleAt!, zeroPointAt!, chunk.groupStart, qmin, qmax, outAt, signed),
+      streamGroups(x, layout, [scale, zeroPoint], [], out, (xAt, [scaleAt, zeroPointAt], outAt, chunk, groupBase) =>
+        wasm.quantizeGroupsChunk(xAt, ...shape(layout, chunk), scaleAt!, zeroPointAt!, groupBase, qmin, qmax, outAt, signed),
       );
     },
 
@@ -200,8 +211,8 @@ export function wasmPassKernelsFrom(wasm: PassKernelsModuleExports): WasmPassKer
       checkGroupLayout('dequantizeGroups', layout, q.length, scale, zeroPoint);
       if (out.length < q.length) throw new RangeError(`dequantizeGroups: out holds ${out.length} values, needs ${q.length}`);
       const signed = q instanceof Int8Array ? 1 : 0;
-      streamGroups(q, layout, [scale, zeroPoint], [], out, (qAt, [scaleAt, zeroPointAt], outAt, chunk) =>
-        wasm.dequantizeGroupsChunk(qAt, ...shape(layout, chunk), scaleAt!, zeroPointAt!, chunk.groupStart, outAt, signed),
+      streamGroups(q, layout, [scale, zeroPoint], [], out, (qAt, [scaleAt, zeroPointAt], outAt, chunk, groupBase) =>
+        wasm.dequantizeGroupsChunk(qAt, ...shape(layout, chunk), scaleAt!, zeroPointAt!, groupBase, outAt, signed),
       );
     },
 
@@ -210,8 +221,8 @@ export function wasmPassKernelsFrom(wasm: PassKernelsModuleExports): WasmPassKer
       if (!Number.isInteger(qmin) || !Number.isInteger(qmax) || qmin > qmax) throw new RangeError(`fakeQuantizeGroups: [${qmin}, ${qmax}] is not an integer range`);
       checkZeroPoints('fakeQuantizeGroups', zeroPoint, groupCount(layout), qmin, qmax);
       if (out.length < x.length) throw new RangeError(`fakeQuantizeGroups: out holds ${out.length} values, needs ${x.length}`);
-      streamGroups(x, layout, [scale, zeroPoint], [], out, (xAt, [scaleAt, zeroPointAt], outAt, chunk) =>
-        wasm.fakeQuantizeGroupsChunk(xAt, ...shape(layout, chunk), scaleAt!, zeroPointAt!, chunk.groupStart, qmin, qmax, outAt),
+      streamGroups(x, layout, [scale, zeroPoint], [], out, (xAt, [scaleAt, zeroPointAt], outAt, chunk, groupBase) =>
+        wasm.fakeQuantizeGroupsChunk(xAt, ...shape(layout, chunk), scaleAt!, zeroPointAt!, groupBase, qmin, qmax, outAt),
       );
     },
 
