@@ -12,7 +12,8 @@
 //   many bytes as the floats they replace (e.g. a (10, 1) weight per channel).
 import { DataType } from '../../onnx/dataType.js';
 import { readTensorValues, tensorDims } from '../../onnx/tensorData.js';
-import { constantValues } from '../../graph/constants.js';
+import { constantValues, type ConstantValue } from '../../graph/constants.js';
+import { buildTopology } from '../../graph/topology.js';
 import type { Graph } from '../../graph/Graph.js';
 import { opTypeOf } from '../../graph/Graph.js';
 import type { Layer } from '../../graph/layers.js';
@@ -35,8 +36,10 @@ export type WeightFormat = 'qdq' | 'matmulnbits' | 'float16';
 export interface PlannedLayer {
   layer: Layer;
   name: string;
-  /** The value the layer reads as its weight (input 1). */
+  /** The constant the layer's weight comes from (its input 1, or the start of an Identity chain). */
   weightName: string;
+  /** Identity and Constant nodes between that constant and the layer: dead once the layer is rewired. */
+  sourceNodeIds: string[];
   /** The float32 weight, row-major in role.dims. */
   weights: Float32Array;
   role: WeightRole;
@@ -59,21 +62,42 @@ export interface QuantizationPlan {
 
 export function planWeightQuantization(graph: Graph, params: QuantizeParams, opTypes: ReadonlySet<string> = QUANTIZABLE_OPS): QuantizationPlan {
   const constants = constantValues(graph);
+  const { producer } = buildTopology(graph.nodes);
   const layers: PlannedLayer[] = [];
   const skipped: SkippedLayer[] = [];
   for (const layer of layersInScope(graph, params, 'quantize', opTypes)) {
     const name = layerName(layer);
-    const planned = planLayer(layer, name, params, constants);
+    const source = weightSource(graph, layer.node.proto.input?.[1] ?? '', constants, producer);
+    const planned = planLayer(layer, name, params, constants, source);
     if (typeof planned === 'string') skipped.push({ name, reason: planned });
     else layers.push(planned);
   }
   return { layers, skipped };
 }
 
-function planLayer(layer: Layer, name: string, params: QuantizeParams, constants: ReturnType<typeof constantValues>): PlannedLayer | string {
+/**
+ * The constant a weight input comes from, following Identity nodes (converters like to put one in
+ * front of a weight), with the nodes passed on the way.
+ */
+function weightSource(graph: Graph, value: string, constants: Map<string, ConstantValue>, producer: Map<string, number>): { weightName: string; sourceNodeIds: string[] } {
+  const sourceNodeIds: string[] = [];
+  let name = value;
+  for (let depth = 0; depth < 8 && !constants.has(name); depth++) {
+    const index = producer.get(name);
+    const node = index === undefined ? undefined : graph.nodes[index]!;
+    if (!node || opTypeOf(node) !== 'Identity' || (node.proto.domain ?? '') !== '') break;
+    sourceNodeIds.push(node.id);
+    name = node.proto.input?.[0] ?? '';
+  }
+  const constantNodeId = constants.get(name)?.constantNodeId;
+  if (constantNodeId) sourceNodeIds.push(constantNodeId);
+  return { weightName: name, sourceNodeIds };
+}
+
+function planLayer(layer: Layer, name: string, params: QuantizeParams, constants: Map<string, ConstantValue>, source: { weightName: string; sourceNodeIds: string[] }): PlannedLayer | string {
   const op = opTypeOf(layer.node);
   const attributes = new NodeAttributes(layer.node.proto);
-  const weightName = layer.node.proto.input?.[1] ?? '';
+  const { weightName, sourceNodeIds } = source;
   const constant = constants.get(weightName);
   if (!constant) return `its weight '${weightName}' is not a constant tensor (already quantized, or computed at run time)`;
   if (constant.tensor.dataType !== DataType.FLOAT) return `its weight '${weightName}' is not float32`;
@@ -83,7 +107,7 @@ function planLayer(layer: Layer, name: string, params: QuantizeParams, constants
   const size = product(dims);
   if (size < MIN_QUANTIZED_ELEMENTS) return `its weight has ${size} elements (fewer than ${MIN_QUANTIZED_ELEMENTS})`;
   const weights = readTensorValues(constant.tensor) as Float32Array;
-  const base = { layer, name, weightName, weights, role };
+  const base = { layer, name, weightName, sourceNodeIds, weights, role };
 
   if (params.bits === 16) return { ...base, format: 'float16' };
 
@@ -117,7 +141,7 @@ function qdqScaleType(format: WeightFormat, layout: WeightLayout, grid: IntegerG
 }
 
 /** Why a Gemm/MatMul cannot become one MatMulNBits (plus an Add for the bias), or null. */
-function matMulNBitsObstacle(op: string, attributes: NodeAttributes, layer: Layer, constants: ReturnType<typeof constantValues>): string | null {
+function matMulNBitsObstacle(op: string, attributes: NodeAttributes, layer: Layer, constants: Map<string, ConstantValue>): string | null {
   if (op !== 'Gemm') return null;
   if (attributes.int('transA', 0) !== 0) return 'Gemm with transA = 1';
   const c = layer.node.proto.input?.[2] ?? '';

@@ -4,8 +4,7 @@
 // run in ctx.kernels; the rest is per group or per layer.
 import type { Graph } from '../../graph/Graph.js';
 import { GraphEditor } from '../../graph/GraphEditor.js';
-import { buildTopology } from '../../graph/topology.js';
-import { constantValues } from '../../graph/constants.js';
+import { nodeSubgraphReads } from '../../graph/topology.js';
 import { throwIfCancelled, yieldToEventLoop, type PassContext } from '../Pass.js';
 import type { QuantizeParams } from './QuantizeParams.js';
 import { writeFloat16Weight } from './float16Weights.js';
@@ -64,21 +63,25 @@ function record(planned: PlannedLayer, params: QuantizeParams): QuantizedLayerRe
   };
 }
 
-/** Constant nodes whose every reader was rewired: their float payload would stay in the file. */
-function orphanedConstantNodes(graph: Graph, plan: QuantizationPlan): string[] {
-  const constants = constantValues(graph);
-  const { consumers } = buildTopology(graph.nodes);
-  const graphOutputs = new Set(graph.outputs.map((o) => o.name ?? ''));
-  const rewired = new Map<string, number>();
-  for (const planned of plan.layers) rewired.set(planned.weightName, (rewired.get(planned.weightName) ?? 0) + 1);
-  const orphaned: string[] = [];
-  for (const [name, count] of rewired) {
-    const constantNodeId = constants.get(name)?.constantNodeId;
-    if (!constantNodeId || graphOutputs.has(name)) continue;
-    const readers = (consumers.get(name) ?? []).reduce((sum, index) => sum + graph.nodes[index]!.proto.input!.filter((i) => i === name).length, 0);
-    if (readers === count) orphaned.push(constantNodeId);
+/**
+ * Removes the Identity and Constant nodes that fed rewired weights once nothing reads them, so the
+ * float payload they carry (or keep alive) leaves the file. Repeats, since removing an Identity can
+ * leave the node before it unread.
+ */
+function withoutDeadSourceNodes(graph: Graph, candidates: ReadonlySet<string>): Graph {
+  let current = graph;
+  for (;;) {
+    const read = new Set(current.outputs.map((o) => o.name ?? ''));
+    for (const node of current.nodes) {
+      for (const input of node.proto.input ?? []) read.add(input);
+      for (const name of nodeSubgraphReads(node.proto)) read.add(name);
+    }
+    const dead = current.nodes.filter((n) => candidates.has(n.id) && (n.proto.output ?? []).every((o) => !read.has(o)));
+    if (dead.length === 0) return current;
+    const edit = new GraphEditor(current);
+    for (const node of dead) edit.removeNode(node.id);
+    current = edit.build();
   }
-  return orphaned;
 }
 
 /**
@@ -124,8 +127,8 @@ export async function quantizeGraphWeights(graph: Graph, params: QuantizeParams,
     records.push(record(planned, params));
     await yieldToEventLoop();
   }
-  for (const constantNodeId of orphanedConstantNodes(graph, plan)) edit.removeNode(constantNodeId);
   ctx.progress(1, `quantized ${records.length} layer${records.length === 1 ? '' : 's'}`);
-  const built = withIrVersionAtLeast(edit.build(), needs.irVersion);
+  const candidates = new Set(plan.layers.flatMap((planned) => planned.sourceNodeIds));
+  const built = withIrVersionAtLeast(withoutDeadSourceNodes(edit.build(), candidates), needs.irVersion);
   return { graph: withQuantizationReport(built, records, plan.skipped), records };
 }

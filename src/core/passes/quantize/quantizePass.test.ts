@@ -191,6 +191,22 @@ describe('the pass as a pass', () => {
     expect(await disagreement(graph, { bits: 8 }, { x: { type: 'float32', data: seededFloats(5, 64), dims: [2, 32] } })).toBeLessThan(1e-5);
   });
 
+  it('follows Identity nodes in front of a weight, and drops them with the float weight', async () => {
+    const b = new ModelBuilder({ opset: 17 });
+    const x = b.input('x', DataType.FLOAT, [1, 2, 6, 6]);
+    const w = b.initializer('w', DataType.FLOAT, [4, 2, 3, 3], seededFloats(6, 72));
+    const [once] = b.node('Identity', [w], {}, { name: 'w_identity' });
+    const [twice] = b.node('Identity', [once!], {}, { name: 'w_identity_2' });
+    b.node('Conv', [x, twice!], { kernel_shape: [3, 3] }, { name: 'conv', outputs: ['y'] });
+    b.output('y', DataType.FLOAT, [1, 4, 4, 4]);
+    const graph = graphFromModel(b.build());
+    const out = await quantizePass(graph, { bits: 4, granularity: 'channel' }, context());
+    expect(nodesOf(out, 'Identity')).toHaveLength(0);
+    expect(out.initializers.has('w')).toBe(false);
+    expect(readQuantizationReport(out)!.layers[0]).toMatchObject({ layer: 'conv', weight: 'w' });
+    expect(await disagreement(graph, { bits: 4, granularity: 'channel' }, { x: { type: 'float32', data: seededFloats(7, 72), dims: [1, 2, 6, 6] } })).toBeLessThan(1e-5);
+  });
+
   it('stores a weight shared by two layers once', async () => {
     const residual = graphFromModel(structuralModel('residual').build());
     const out = await quantizePass(residual, { bits: 8 }, context());
