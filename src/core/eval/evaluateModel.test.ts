@@ -94,6 +94,28 @@ describe('evaluateModel batching and errors', () => {
     }
   });
 
+  it('evaluates one image at a time a model whose free batch axis is really 1 inside, and says so', async () => {
+    const b = new ModelBuilder({ opset: 17 });
+    const x = b.input('pixels', DataType.FLOAT, ['N', 1, 28, 28]);
+    const shape = b.initializer('shape', DataType.INT64, [2], new BigInt64Array([1n, 784n]));
+    const w = b.initializer('fc.weight', DataType.FLOAT, [10, 784], Float32Array.from({ length: 7840 }, (_, i) => Math.sin(i * 0.37) * 0.1));
+    const [y] = b.node('Gemm', [b.node('Reshape', [x, shape])[0]!, w], { transB: 1 });
+    b.output(y!, DataType.FLOAT, [1, 10]);
+    const reshaped = await evaluateModel(encodeModel(b.build()), { images }, { latencyRuns: 0 });
+    const free = await evaluateModel(linearModel('N'), { images }, { latencyRuns: 0 });
+    expect(reshaped.batchSize).toBe(1);
+    expect(reshaped.batchNote).toMatch(/^the model cannot run 256 images at once \(ONNX Runtime could not run the model: .+\); evaluated one at a time$/);
+    expect(free.batchNote).toBeNull();
+    expect(reshaped.metrics.accuracy).toBe(free.metrics.accuracy);
+  });
+
+  it('falls back to wasm, and says why, when WebGPU is asked for where there is none', async () => {
+    const result = await evaluateModel(linearModel('N'), { images: firstImages(images, 20) }, { latencyRuns: 0, backend: 'webgpu' });
+    expect(result.backend).toBe('wasm');
+    expect(result.backendFallbackReason).toMatch(/WebGPU/);
+    expect(result.metrics.accuracy).not.toBeNull();
+  });
+
   it('says what the model expects when the dataset has other images', async () => {
     const colour: ImageSet = { x: new Uint8Array(4 * 3 * 32 * 32), shape: [4, 3, 32, 32], y: new Int32Array(4) };
     await expect(evaluateModel(loadBundledSample('fashion-cnn').bytes, { images: colour })).rejects.toThrow(

@@ -5,7 +5,8 @@
 //
 // - Batches: `batchSize` images per run (default 256), or exactly the model's fixed batch when its
 //   input declares one (a batch of 1 is common in exported models; the last batch is zero-padded and
-//   the padding's outputs dropped).
+//   the padding's outputs dropped). A model whose batch axis is free but that fails on a batch of
+//   256 (a Reshape to batch 1 inside) is evaluated one image at a time, and `batchNote` says why.
 // - Output: the one named 'logits', else the first; it must be (N, classes).
 // - Agreement and SQNR compare against `reference`: the original model's logits on the same images
 //   (its own evaluation's `logits`, with the same `quick`). Without a reference both are null — the
@@ -20,7 +21,7 @@
 import type { ImageSet } from './datasets/Dataset.js';
 import { formatCount } from './datasets/DatasetError.js';
 import { evaluationCancelled, EvaluationError } from './EvaluationError.js';
-import { planEvaluation, plannedLabels, takePlannedBatch, type EvaluationSubset } from './evaluationPlan.js';
+import { planEvaluation, plannedLabels, takePlannedBatch, type EvaluationPlan, type EvaluationSubset } from './evaluationPlan.js';
 import { topOneAccuracy } from './metrics/accuracy.js';
 import { topOneAgreement } from './metrics/agreement.js';
 import { medianLatencyMs } from './metrics/latency.js';
@@ -79,6 +80,8 @@ export interface ModelEvaluation {
   backendFallbackReason: string | null;
   /** Images per run. */
   batchSize: number;
+  /** Why the batch is smaller than asked, when the model could not run batched; null otherwise. */
+  batchNote: string | null;
   /** Time spent running the batches for logits, for throughput figures. */
   inferenceMs: number;
 }
@@ -115,6 +118,67 @@ function checkLabels(labels: Int32Array | null, classes: number): void {
   }
 }
 
+/** Everything one evaluation's helpers share. */
+interface EvaluationRun {
+  runtime: RuntimeSession;
+  images: ImageSet;
+  plan: EvaluationPlan;
+  inputName: string;
+  outputName: string;
+  layout: ModelInputLayout;
+  signal?: AbortSignal;
+  progress: (units: number) => void;
+}
+
+/** Feeds of `batch` images: `x` holds `count` of them, zero-padded when a fixed batch wants more. */
+function feedsOf(run: EvaluationRun, x: Float32Array, count: number, batch: number) {
+  return float32Feed(run.runtime, run.inputName, count === batch ? x : zeroPadded(x, count, batch), run.layout.feedDims(batch));
+}
+
+/** Runs planned images [start, start + batch) and checks the output is (batch, classes). */
+async function runPlannedBatch(run: EvaluationRun, start: number, batch: number): Promise<{ values: Float32Array; classes: number; count: number }> {
+  const images = takePlannedBatch(run.images, run.plan, start, batch);
+  const count = images.shape[0];
+  const output = await runForOutput(run.runtime, feedsOf(run, images.x, count, batch), run.outputName);
+  if (output.dims.length !== 2 || output.dims[0] !== batch || output.dims[1]! < 1) {
+    throw new EvaluationError(
+      `model output '${run.outputName}' has shape ${output.dims.join('×')} for a batch of ${batch}; evaluation needs (N, classes) class scores, one row per image`,
+    );
+  }
+  return { values: output.values, classes: output.dims[1]!, count };
+}
+
+/**
+ * The first batch decides the batch size: some exported models declare a free batch axis but
+ * reshape to a batch of 1 inside. When a batched first run fails, one image at a time is tried
+ * before giving up, and the result says so.
+ */
+async function firstBatch(run: EvaluationRun, batch: number): Promise<{ batchSize: number; note: string | null; first: Awaited<ReturnType<typeof runPlannedBatch>> }> {
+  try {
+    return { batchSize: batch, note: null, first: await runPlannedBatch(run, 0, batch) };
+  } catch (batchedError) {
+    if (batch === 1 || run.layout.fixedBatch !== null || !(batchedError instanceof EvaluationError)) throw batchedError;
+    const first = await runPlannedBatch(run, 0, 1).catch(() => {
+      throw batchedError;
+    });
+    return { batchSize: 1, note: `the model cannot run ${batch} images at once (${batchedError.message}); evaluated one at a time`, first };
+  }
+}
+
+/** Median per-sample latency (ms) of the first planned image over `runs` timed runs after the warm-up. */
+async function measureLatency(run: EvaluationRun, runs: number): Promise<number> {
+  const batch = run.layout.fixedBatch ?? 1;
+  const feeds = feedsOf(run, takePlannedBatch(run.images, run.plan, 0, 1).x, 1, batch);
+  const durations: number[] = [];
+  for (let index = 0; index < LATENCY_WARMUP_RUNS + runs; index++) {
+    if (run.signal?.aborted) throw evaluationCancelled();
+    const { latencyMs } = await runOnce(run.runtime, feeds);
+    if (index >= LATENCY_WARMUP_RUNS) durations.push(latencyMs);
+    run.progress(1);
+  }
+  return medianLatencyMs(durations, batch);
+}
+
 /** Evaluates `modelBytes` (.onnx) on `data.images`; see the module header for what is measured how. */
 export async function evaluateModel(modelBytes: Uint8Array, data: EvaluationData, options: EvaluateModelOptions = {}): Promise<ModelEvaluation> {
   const { images } = data;
@@ -133,70 +197,51 @@ export async function evaluateModel(modelBytes: Uint8Array, data: EvaluationData
     throw new EvaluationError(`ONNX Runtime cannot open the model: ${describeRuntimeError(error)}`);
   }
   try {
-    const { inputName, layout, outputName } = modelInterface(runtime, images);
-    const batchSize = layout.fixedBatch ?? Math.min(requestedBatch, plan.count);
-    const warmupRuns = latencyRuns > 0 ? LATENCY_WARMUP_RUNS : 0;
-    const totalWork = plan.count + warmupRuns + latencyRuns;
+    const totalWork = plan.count + (latencyRuns > 0 ? LATENCY_WARMUP_RUNS + latencyRuns : 0);
     let workDone = 0;
-    const progress = (units: number) => {
-      workDone += units;
-      onProgress?.(Math.min(1, workDone / totalWork));
+    const run: EvaluationRun = {
+      runtime,
+      images,
+      plan,
+      signal,
+      ...modelInterface(runtime, images),
+      progress: (units) => {
+        workDone += units;
+        onProgress?.(Math.min(1, workDone / totalWork));
+      },
     };
-    const feedsOf = (x: Float32Array, count: number, batch: number) =>
-      float32Feed(runtime, inputName, count === batch ? x : zeroPadded(x, count, batch), layout.feedDims(batch));
 
-    let logits: Float32Array | null = null;
-    let classes = 0;
     const started = performance.now();
-    for (let start = 0; start < plan.count; start += batchSize) {
+    const { batchSize, note, first } = await firstBatch(run, run.layout.fixedBatch ?? Math.min(requestedBatch, plan.count));
+    const { classes } = first;
+    checkLabels(labels, classes);
+    if (reference && reference.length !== plan.count * classes) {
+      throw new EvaluationError(
+        `the reference logits hold ${formatCount(reference.length)} values, but this evaluation gives ${formatCount(plan.count)} × ${classes} = ${formatCount(plan.count * classes)}; ` +
+          'evaluate the original model on the same images (and the same quick setting)',
+      );
+    }
+    const logits = new Float32Array(plan.count * classes);
+    logits.set(first.values.subarray(0, first.count * classes));
+    run.progress(first.count);
+    for (let start = batchSize; start < plan.count; start += batchSize) {
       if (signal?.aborted) throw evaluationCancelled();
-      const batch = takePlannedBatch(images, plan, start, batchSize);
-      const count = batch.shape[0];
-      const output = await runForOutput(runtime, feedsOf(batch.x, count, batchSize), outputName);
-      if (output.dims.length !== 2 || output.dims[0] !== batchSize || output.dims[1]! < 1) {
-        throw new EvaluationError(
-          `model output '${outputName}' has shape ${output.dims.join('×')} for a batch of ${batchSize}; evaluation needs (N, classes) class scores, one row per image`,
-        );
-      }
-      if (!logits) {
-        classes = output.dims[1]!;
-        checkLabels(labels, classes);
-        if (reference && reference.length !== plan.count * classes) {
-          throw new EvaluationError(
-            `the reference logits hold ${formatCount(reference.length)} values, but this evaluation gives ${formatCount(plan.count)} × ${classes} = ${formatCount(plan.count * classes)}; ` +
-              'evaluate the original model on the same images (and the same quick setting)',
-          );
-        }
-        logits = new Float32Array(plan.count * classes);
-      }
-      logits.set(output.values.subarray(0, count * classes), start * classes);
-      progress(count);
+      const { values, count, classes: rowLength } = await runPlannedBatch(run, start, batchSize);
+      if (rowLength !== classes) throw new EvaluationError(`model output '${run.outputName}' gave ${classes} class scores per image, then ${rowLength}`);
+      logits.set(values.subarray(0, count * classes), start * classes);
+      run.progress(count);
     }
     const inferenceMs = performance.now() - started;
-    const allLogits = logits!;
-
-    let latencyMs: number | null = null;
-    if (latencyRuns > 0) {
-      const latencyBatch = layout.fixedBatch ?? 1;
-      const feeds = feedsOf(takePlannedBatch(images, plan, 0, 1).x, 1, latencyBatch);
-      const durations: number[] = [];
-      for (let run = 0; run < warmupRuns + latencyRuns; run++) {
-        if (signal?.aborted) throw evaluationCancelled();
-        const { latencyMs: ms } = await runOnce(runtime, feeds);
-        if (run >= warmupRuns) durations.push(ms);
-        progress(1);
-      }
-      latencyMs = medianLatencyMs(durations, latencyBatch);
-    }
+    const latencyMs = latencyRuns > 0 ? await measureLatency(run, latencyRuns) : null;
 
     return {
       metrics: {
-        accuracy: labels ? topOneAccuracy(allLogits, labels, classes) : null,
-        agreement: reference ? topOneAgreement(allLogits, reference, classes) : null,
-        sqnrDb: reference ? sqnrDb(reference, allLogits) : null,
+        accuracy: labels ? topOneAccuracy(logits, labels, classes) : null,
+        agreement: reference ? topOneAgreement(logits, reference, classes) : null,
+        sqnrDb: reference ? sqnrDb(reference, logits) : null,
         latencyMs,
       },
-      logits: allLogits,
+      logits,
       classes,
       imagesEvaluated: plan.count,
       subset: plan.subset,
@@ -205,6 +250,7 @@ export async function evaluateModel(modelBytes: Uint8Array, data: EvaluationData
       threads: runtime.threads,
       backendFallbackReason: runtime.fallbackReason,
       batchSize,
+      batchNote: note,
       inferenceMs,
     };
   } finally {
