@@ -191,6 +191,23 @@ describe('the pass as a pass', () => {
     expect(await disagreement(graph, { bits: 8 }, { x: { type: 'float32', data: seededFloats(5, 64), dims: [2, 32] } })).toBeLessThan(1e-5);
   });
 
+  it('raises an opset-11 model to 13 for per-channel int8, rewriting what changed on the way', async () => {
+    const b = new ModelBuilder({ opset: 11, irVersion: 6 });
+    const x = b.input('x', DataType.FLOAT, [2, 24]);
+    const w = b.initializer('w', DataType.FLOAT, [24, 6], seededFloats(8, 144));
+    const [y] = b.node('MatMul', [x, w], {}, { name: 'dense' });
+    const [squeezed] = b.node('Unsqueeze', [y!], { axes: [1] }, { name: 'unsqueeze' });
+    const [reduced] = b.node('ReduceSum', [squeezed!], { axes: [2], keepdims: 0 }, { name: 'sum' });
+    b.node('Softmax', [reduced!], {}, { name: 'softmax', outputs: ['out'] });
+    b.output('out', DataType.FLOAT, null);
+    const graph = graphFromModel(b.build());
+    const out = await quantizePass(graph, { bits: 8, granularity: 'channel' }, context());
+    expect(defaultOpset(out)).toBe(13);
+    expect(irVersionOf(out)).toBe(7);
+    expect(await disagreement(graph, { bits: 8, granularity: 'channel' }, { x: { type: 'float32', data: seededFloats(9, 48), dims: [2, 24] } })).toBeLessThan(1e-6);
+    expect(defaultOpset(await quantizePass(graph, { bits: 8, granularity: 'tensor' }, context()))).toBe(11);
+  });
+
   it('follows Identity nodes in front of a weight, and drops them with the float weight', async () => {
     const b = new ModelBuilder({ opset: 17 });
     const x = b.input('x', DataType.FLOAT, [1, 2, 6, 6]);
