@@ -124,6 +124,11 @@ function zeroTensor(name: string, type: ort.Tensor.Type, dims: number[]): ort.Te
   }
 }
 
+/** A float32 tensor over `data` (not copied), laid out as `dims`. */
+export function float32Tensor(data: Float32Array, dims: readonly number[]): ort.Tensor {
+  return new ort.Tensor('float32', data, dims);
+}
+
 /** Zero-filled feeds for every input of the session, symbolic dimensions set to 1. */
 export function zeroFeeds(runtime: RuntimeSession): Record<string, ort.Tensor> {
   const feeds: Record<string, ort.Tensor> = {};

@@ -1,12 +1,8 @@
 // Feeding a batch of float32 images to an ONNX Runtime session and reading one output back as
 // float32 — what evaluation needs beyond ort.ts, built on ort.ts's exports only, so ort.ts stays
 // the one module that imports onnxruntime-web.
-//
-// ort.ts exports no way to build a tensor from data; the Tensor class is taken from the zero feed
-// ort.ts makes for the session (the same class the session checks feeds against). When ort.ts
-// gains a tensor constructor, `float32Feed` should use it instead.
 import { float16ArrayToFloat32 } from '../onnx/float16.js';
-import { describeRuntimeError, zeroFeeds, type RuntimeSession, type RuntimeTensor } from './ort.js';
+import { describeRuntimeError, float32Tensor, type RuntimeSession, type RuntimeTensor } from './ort.js';
 import { EvaluationError } from './EvaluationError.js';
 
 /** A session input or output as evaluation reads it. */
@@ -16,9 +12,6 @@ export interface SessionValueInfo {
   type: string;
   shape: ReadonlyArray<number | string>;
 }
-
-type Float32TensorConstructor = new (type: 'float32', data: Float32Array, dims: readonly number[]) => RuntimeTensor;
-let tensorClass: Float32TensorConstructor | null = null;
 
 function describeValues(list: RuntimeSession['session']['inputMetadata']): SessionValueInfo[] {
   return list.map((value) => (value.isTensor ? { name: value.name, type: value.type, shape: value.shape } : { name: value.name, type: 'non-tensor', shape: [] }));
@@ -34,12 +27,8 @@ export function sessionOutputs(runtime: RuntimeSession): SessionValueInfo[] {
 
 /** Feeds for a session with one float32 input: `data` laid out as `dims`. */
 export function float32Feed(runtime: RuntimeSession, inputName: string, data: Float32Array, dims: readonly number[]): Record<string, RuntimeTensor> {
-  if (!tensorClass) {
-    const zero = Object.values(zeroFeeds(runtime))[0];
-    if (!zero) throw new EvaluationError('the model has no inputs to feed');
-    tensorClass = zero.constructor as Float32TensorConstructor;
-  }
-  return { [inputName]: new tensorClass('float32', data, dims) };
+  if (runtime.session.inputNames.length === 0) throw new EvaluationError('the model has no inputs to feed');
+  return { [inputName]: float32Tensor(data, dims) };
 }
 
 function asFloat32(name: string, tensor: RuntimeTensor): Float32Array {
