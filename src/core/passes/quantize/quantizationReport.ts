@@ -1,19 +1,17 @@
 // What the Quantize block did to each layer, stored in the model's metadata_props so that it travels
 // with the .onnx file: the format, how many bits the values carry and how many the file spends on
-// them (3-bit values live in 4-bit storage), and the bytes per weight including scales and zero
+// them (3-bit values live in 4-bit storage), and the bits per weight including scales and zero
 // points. Layers left in float are listed with the reason. Versioned like every persisted payload.
+// It is kept lean (about 100 bytes a layer) because it is part of the file whose size it reports.
 import type { Graph } from '../../graph/Graph.js';
 import type { QuantizeGranularity } from './QuantizeParams.js';
 import { metadataValue, withMetadata } from './modelProperties.js';
 import type { SkippedLayer, WeightFormat } from './quantizationPlan.js';
-import type { ScaleType } from './quantizeWeights.js';
 
 export const QUANTIZATION_METADATA_KEY = 'whittle.quantization';
 
 export interface QuantizedLayerRecord {
   layer: string;
-  /** The float weight this layer read before. */
-  weight: string;
   format: WeightFormat;
   /** Bits of information per weight: 2, 3, 4, 8, or 16 for float16. */
   valueBits: number;
@@ -23,11 +21,7 @@ export interface QuantizedLayerRecord {
   /** Weights per scale along the reduction, for grouped layers. */
   groupSize?: number;
   symmetric?: boolean;
-  scaleType?: ScaleType;
-  parameters: number;
-  /** Bytes of the stored weight with its scales and zero points. */
-  bytes: number;
-  /** bytes · 8 / parameters: what a weight really costs. */
+  /** Bytes of the stored weight with its scales and zero points, times 8, per weight. */
   bitsPerWeight: number;
   note?: string;
 }

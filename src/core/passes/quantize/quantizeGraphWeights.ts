@@ -43,12 +43,9 @@ function describe(planned: PlannedLayer, params: QuantizeParams): string {
 
 function record(planned: PlannedLayer, params: QuantizeParams): QuantizedLayerRecord {
   const parameters = product(planned.role.dims);
-  const base = { layer: planned.name, weight: planned.weightName, format: planned.format, parameters, ...(planned.note ? { note: planned.note } : {}) };
-  if (planned.format === 'float16') {
-    return { ...base, valueBits: 16, storageBits: 16, bytes: parameters * 2, bitsPerWeight: 16 };
-  }
-  const { grid, layout, scaleType } = planned.integer!;
-  const bytes = integerStorageBytes(planned, params.groupSize);
+  const base = { layer: planned.name, format: planned.format, ...(planned.note ? { note: planned.note } : {}) };
+  if (planned.format === 'float16') return { ...base, valueBits: 16, storageBits: 16, bitsPerWeight: 16 };
+  const { grid, layout } = planned.integer!;
   const groupSize = planned.format === 'matmulnbits' ? params.groupSize : layout.blockSize;
   return {
     ...base,
@@ -57,9 +54,7 @@ function record(planned: PlannedLayer, params: QuantizeParams): QuantizedLayerRe
     granularity: planned.format === 'matmulnbits' ? 'group' : layout.granularity,
     ...(groupSize !== undefined ? { groupSize } : {}),
     symmetric: grid.signed,
-    scaleType,
-    bytes,
-    bitsPerWeight: (bytes * 8) / parameters,
+    bitsPerWeight: Math.round((integerStorageBytes(planned, params.groupSize) * 8000) / parameters) / 1000,
   };
 }
 

@@ -220,7 +220,7 @@ describe('the pass as a pass', () => {
     const out = await quantizePass(graph, { bits: 4, granularity: 'channel' }, context());
     expect(nodesOf(out, 'Identity')).toHaveLength(0);
     expect(out.initializers.has('w')).toBe(false);
-    expect(readQuantizationReport(out)!.layers[0]).toMatchObject({ layer: 'conv', weight: 'w' });
+    expect(readQuantizationReport(out)!.layers.map((l) => l.layer)).toEqual(['conv']);
     expect(await disagreement(graph, { bits: 4, granularity: 'channel' }, { x: { type: 'float32', data: seededFloats(7, 72), dims: [1, 2, 6, 6] } })).toBeLessThan(1e-5);
   });
 
