@@ -29,6 +29,12 @@ export interface CalibrationHistogram {
   hi: number;
   /** True when |x| was binned (symmetric quantization): lo is 0 and ranges come out as [−t, t]. */
   absolute: boolean;
+  /**
+   * How many of the counted values were exactly 0 (ReLU outputs, padding, blank pixels: often most
+   * of them). They sit in the bin holding 0 but are on every quantization grid, so the error-driven
+   * methods leave them out (see countsWithoutExactZeros).
+   */
+  zeros?: number;
 }
 
 /** The running extremes of a tensor over every calibration batch. */
@@ -63,6 +69,26 @@ export function totalCount(counts: Float64Array): number {
  */
 export function fullRange(histogram: CalibrationHistogram): ClipRange {
   return histogram.absolute ? { min: -histogram.hi, max: histogram.hi } : { min: histogram.lo, max: histogram.hi };
+}
+
+/** The bin the histogram kernel puts the value 0 in. */
+export function zeroBin(histogram: CalibrationHistogram): number {
+  const bins = histogram.counts.length;
+  if (histogram.absolute || histogram.hi <= histogram.lo) return 0;
+  return Math.min(bins - 1, Math.max(0, Math.floor(((0 - histogram.lo) / (histogram.hi - histogram.lo)) * bins)));
+}
+
+/**
+ * The counts with the exact zeros taken out of the bin holding 0. A zero is quantized without error
+ * whatever the range, so it must not weigh on the choice: left in, a spike of zeros in one bin makes
+ * the KL search clip hard to keep that bin apart from its neighbours, and overstates the rounding
+ * error that mse charges inside the range.
+ */
+export function countsWithoutExactZeros(histogram: CalibrationHistogram): Float64Array {
+  const counts = Float64Array.from(histogram.counts);
+  const bin = zeroBin(histogram);
+  counts[bin] = Math.max(0, counts[bin]! - (histogram.zeros ?? 0));
+  return counts;
 }
 
 /**

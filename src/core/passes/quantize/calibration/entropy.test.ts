@@ -47,6 +47,24 @@ describe('entropyRange', () => {
     expect(range.max).toBeGreaterThan(0);
   });
 
+  it('leaves exact zeros out: a spike of them (ReLU outputs, blank pixels) does not make it clip', () => {
+    const histogram = exactHistogram(uniformCdf(0, 1), 0, 1, true);
+    const zeros = 4e6;
+    histogram.counts[0] = histogram.counts[0]! + zeros;
+    expect(entropyRange({ ...histogram, zeros }).max).toBeGreaterThanOrEqual(1 - bin(0, 1));
+    // Counted as ordinary values of the first bin, the same spike drives the window in.
+    expect(entropyRange(histogram).max).toBeLessThan(0.9);
+  });
+
+  it('shrinks an asymmetric window toward 0 in proportion, never folding a whole side away', () => {
+    // Spiky two-sided data, like a convolution's outputs over blank image regions (one value per channel).
+    const histogram = exactHistogram(uniformCdf(-2, 3), -2, 3, false);
+    for (const at of [0.01, 0.02, 0.4, -0.3]) histogram.counts[Math.floor(((at + 2) / 5) * HISTOGRAM_BINS)]! += 3e5;
+    const range = entropyRange(histogram);
+    expect(range.min / range.max).toBeCloseTo(-2 / 3, 2);
+    expect(range.max).toBeGreaterThan(1.5);
+  });
+
   it('returns the full range for an empty histogram', () => {
     const histogram = { counts: new Float64Array(HISTOGRAM_BINS), lo: 0, hi: 2, absolute: true };
     expect(entropyRange(histogram)).toEqual({ min: -2, max: 2 });

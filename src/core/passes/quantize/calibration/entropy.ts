@@ -5,14 +5,18 @@
 //   Q — the window's own counts merged into the quantizer's levels (128 for |x| of int8 symmetric,
 //       256 for uint8), each level's mass spread evenly over the bins where P is nonzero.
 // Zero bins of Q where P has mass are smoothed as ONNX Runtime's calibrator does (ε = 1e-4 count).
+// Exact zeros are left out: they are on every grid, and a spike of them (ReLU outputs, blank
+// pixels) would otherwise drive the search to clip hard just to keep the zero bin apart.
 //
-// For |x| the window is [0, t] and t runs over every bin edge from 128 bins up. For an asymmetric
-// histogram the window [a, b] must keep 0 inside; its two ends are searched in turn (coordinate
-// descent from the full range, until neither moves), which is a few 1-D searches instead of a
-// quadratic number of windows.
+// For |x| the window is [0, t] and t runs over every bin edge from 128 bins up, as in TensorRT. For
+// an asymmetric histogram the window shrinks toward 0 keeping the ratio of its two ends, so the
+// search stays one-dimensional and clips both tails in proportion. (Searching the ends
+// independently lets KL, which sees shapes and not distances, fold a whole side into one edge bin
+// when the data has spikes — as the outputs of a convolution over blank image regions do.)
 import {
   ASYMMETRIC_LEVELS,
   binEdge,
+  countsWithoutExactZeros,
   fullRange,
   SYMMETRIC_LEVELS,
   totalCount,
@@ -22,7 +26,6 @@ import {
 } from './CalibrationHistogram.js';
 
 const SMOOTHING = 1e-4;
-const MAX_ROUNDS = 4;
 
 class DivergenceSearch {
   private readonly prefix: Float64Array;
@@ -65,61 +68,47 @@ class DivergenceSearch {
       const pk = p[k]!;
       if (pk === 0) continue;
       const qk = q[k]! > 0 ? q[k]! : SMOOTHING;
-      divergence += (pk / total) * Math.log((pk / total) / (qk / candidateTotal));
+      divergence += (pk / total) * Math.log(pk / total / (qk / candidateTotal));
     }
     return divergence;
   }
+}
 
-  /** The end in [from, to] with the least divergence for a fixed start (the lowest on ties). */
-  bestEnd(start: number, from: number, to: number): number {
-    let best = to;
-    let bestDivergence = Infinity;
-    for (let end = from; end <= to; end++) {
-      const d = this.divergence(start, end);
-      if (d < bestDivergence) {
-        bestDivergence = d;
-        best = end;
-      }
-    }
-    return best;
+/** Candidate windows [start, end) of bins, narrowest first. */
+function candidateWindows(histogram: CalibrationHistogram, levels: number): Array<[number, number]> {
+  const bins = histogram.counts.length;
+  const windows: Array<[number, number]> = [];
+  if (histogram.absolute) {
+    for (let end = levels; end <= bins; end++) windows.push([0, end]);
+    return windows;
   }
-
-  bestStart(end: number, from: number, to: number): number {
-    let best = from;
-    let bestDivergence = Infinity;
-    for (let start = to; start >= from; start--) {
-      const d = this.divergence(start, end);
-      if (d < bestDivergence) {
-        bestDivergence = d;
-        best = start;
-      }
-    }
-    return best;
+  const zero = zeroEdgeIndex(histogram);
+  const below = zero;
+  const above = bins - zero;
+  const longer = Math.max(below, above);
+  for (let k = 1; k <= longer; k++) {
+    const start = zero - Math.round((k * below) / longer);
+    const end = zero + Math.round((k * above) / longer);
+    if (end - start >= levels) windows.push([start, end]);
   }
+  return windows;
 }
 
 export function entropyRange(histogram: CalibrationHistogram): ClipRange {
-  const { counts } = histogram;
-  const bins = counts.length;
+  const counts = countsWithoutExactZeros(histogram);
   const levels = histogram.absolute ? SYMMETRIC_LEVELS : ASYMMETRIC_LEVELS;
-  if (totalCount(counts) === 0 || bins <= levels || histogram.hi <= histogram.lo) return fullRange(histogram);
+  if (totalCount(counts) === 0 || counts.length <= levels || histogram.hi <= histogram.lo) return fullRange(histogram);
   const search = new DivergenceSearch(counts, levels);
-
-  if (histogram.absolute) {
-    const bound = binEdge(histogram, search.bestEnd(0, levels, bins));
-    return { min: -bound, max: bound };
+  let best: [number, number] = [0, counts.length];
+  let bestDivergence = Infinity;
+  for (const window of candidateWindows(histogram, levels)) {
+    const divergence = search.divergence(window[0], window[1]);
+    if (divergence < bestDivergence) {
+      bestDivergence = divergence;
+      best = window;
+    }
   }
-
-  const zero = zeroEdgeIndex(histogram);
-  let start = 0;
-  let end = bins;
-  for (let round = 0; round < MAX_ROUNDS; round++) {
-    const newEnd = search.bestEnd(start, Math.max(zero, start + levels), bins);
-    const newStart = search.bestStart(newEnd, 0, Math.min(zero, newEnd - levels));
-    const moved = newEnd !== end || newStart !== start;
-    end = newEnd;
-    start = newStart;
-    if (!moved) break;
-  }
-  return { min: Math.min(0, binEdge(histogram, start)), max: Math.max(0, binEdge(histogram, end)) };
+  const high = binEdge(histogram, best[1]);
+  if (histogram.absolute) return { min: -high, max: high };
+  return { min: Math.min(0, binEdge(histogram, best[0])), max: Math.max(0, high) };
 }

@@ -54,6 +54,15 @@ describe('mseRange', () => {
     expect(range.max - range.min).toBeLessThan(0.9 * (histogram.hi - histogram.lo));
   });
 
+  it('charges no rounding error to exact zeros', () => {
+    const histogram = exactHistogram(uniformCdf(0, 1), 0, 1, true);
+    const zeros = 1e9;
+    histogram.counts[0] = histogram.counts[0]! + zeros;
+    // With the zeros known, the answer is the uniform one; charged Δ²/12 each, they would pull t down.
+    expect(Math.abs(mseRange({ ...histogram, zeros }).max - 1 / (1 + 1 / 254))).toBeLessThanOrEqual(2 / HISTOGRAM_BINS);
+    expect(mseRange(histogram).max).toBeLessThan(0.95);
+  });
+
   it('never goes below 0 for one-signed data (ReLU output)', () => {
     const values = samples(50_000, 5, (u) => Math.max(0, -Math.log(1 - u) - 0.5));
     expect(mseRange(sampledHistogram(values, false)).min).toBe(0);

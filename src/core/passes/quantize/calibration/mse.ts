@@ -3,11 +3,13 @@
 // errs by Δ²/12 on average (Δ the step); outside it is clamped to the range's end and errs by its
 // distance to it. With prefix sums of n, n·c and n·c² (c the bin centre) each candidate range costs
 // O(1), so every range whose ends are bin edges is tried: [0, t] for |x| (steps of t / 127), and
-// every [a, b] with a ≤ 0 ≤ b for uint8 (steps of (b − a) / 255).
+// every [a, b] with a ≤ 0 ≤ b for uint8 (steps of (b − a) / 255). Exact zeros cost nothing on any
+// grid and are left out of the inside error.
 import {
   ASYMMETRIC_LEVELS,
   binEdge,
   binWidth,
+  countsWithoutExactZeros,
   fullRange,
   SYMMETRIC_LEVELS,
   totalCount,
@@ -22,8 +24,7 @@ class TailMoments {
   readonly first: Float64Array;
   readonly second: Float64Array;
 
-  constructor(histogram: CalibrationHistogram) {
-    const { counts } = histogram;
+  constructor(histogram: CalibrationHistogram, counts: Float64Array) {
     const width = binWidth(histogram);
     this.count = new Float64Array(counts.length + 1);
     this.first = new Float64Array(counts.length + 1);
@@ -58,8 +59,9 @@ function expectedError(histogram: CalibrationHistogram, moments: TailMoments, st
 
 export function mseRange(histogram: CalibrationHistogram): ClipRange {
   const bins = histogram.counts.length;
-  if (totalCount(histogram.counts) === 0 || histogram.hi <= histogram.lo) return fullRange(histogram);
-  const moments = new TailMoments(histogram);
+  const counts = countsWithoutExactZeros(histogram);
+  if (totalCount(counts) === 0 || histogram.hi <= histogram.lo) return fullRange(histogram);
+  const moments = new TailMoments(histogram, counts);
 
   if (histogram.absolute) {
     const steps = SYMMETRIC_LEVELS - 1;
