@@ -1,10 +1,13 @@
 // Every bundled sample, every configuration the Quantize block offers: the output is a valid model
 // that onnxruntime-web runs and whose logits match the pass's simulation within 1e-5 of the logit
 // scale (observed: ≤ 1.4e-5 absolute on logits up to ~35, i.e. ~4e-7 of the scale), and that stock
-// native onnxruntime-node runs with the same logits. Accuracy and size: quantizePass.quality.test.ts.
+// native onnxruntime-node runs with the same logits; and the wasm kernels write the very same file
+// as the JS reference kernels. Accuracy and size: quantizePass.quality.test.ts.
 import { describe, expect, it } from 'vitest';
 import { createJsPassKernels } from '../../../kernels/js/passKernels.js';
-import { opTypeOf } from '../../graph/Graph.js';
+import { modelFromGraph, opTypeOf } from '../../graph/Graph.js';
+import { encodeModel } from '../../onnx/modelFile.js';
+import { createWasmPassKernels } from '../../../kernels/wasm/createWasmPassKernels.js';
 import { bundledSampleIds, bundledTestSet, loadBundledSample } from '../../testing/bundledSamples.js';
 import type { PassContext } from '../Pass.js';
 import type { QuantizeParams } from './QuantizeParams.js';
@@ -49,5 +52,18 @@ describe.each(bundledSampleIds())('sample %s', (id) => {
     const first16 = { type: 'float32' as const, data: batch.x.subarray(0, 16 * channels * height * width), dims: [16, channels, height, width] };
     const native = await runtimeAgreement(quantized, simulated, { input: first16 }, 'native');
     expect(native.difference).toBeLessThanOrEqual(native.tolerance);
+  });
+});
+
+describe.each(bundledSampleIds())('sample %s with the wasm kernels', (id) => {
+  it('writes the same file, byte for byte, as with the JS reference kernels', async () => {
+    const sample = loadBundledSample(id);
+    const wasm: PassContext = { ...context(), kernels: await createWasmPassKernels() };
+    for (const params of [{ bits: 4, granularity: 'group' }, { bits: 8, symmetric: false }, { bits: 4, granularity: 'group', format: 'matmulnbits' }] as Partial<QuantizeParams>[]) {
+      const reference = encodeModel(modelFromGraph(await quantizePass(sample.graph, params, context())));
+      const fast = encodeModel(modelFromGraph(await quantizePass(sample.graph, params, wasm)));
+      expect(fast.length, JSON.stringify(params)).toBe(reference.length);
+      expect(Buffer.compare(Buffer.from(fast), Buffer.from(reference)), JSON.stringify(params)).toBe(0);
+    }
   });
 });
