@@ -380,7 +380,10 @@ function visitNode(walk: ChannelWalk, node: GraphNode): void {
     understood = true;
   } else if (op === 'Concat') understood = visitConcat(walk, node, channelInputs);
   else understood = channelInputs[0] !== undefined && present.length === 1 && visitPassThrough(walk, node, op, channelInputs[0]);
-  if (!understood) walk.block(present.flatMap((v) => v.segments), `'${node.id}' (${op}) reads these channels in a way the pruner cannot follow`);
+  if (!understood) {
+    const reason = op === 'Reshape' ? `'${node.id}' reshapes these channels to a shape the pruner cannot follow (it follows Reshape to [0, −1], a flatten)` : `'${node.id}' (${op}) reads these channels in a way the pruner cannot follow`;
+    walk.block(present.flatMap((v) => v.segments), reason);
+  }
 }
 
 /** Blocks groups whose constants are read elsewhere in a different way (or not as a slice at all). */
