@@ -21,6 +21,7 @@ import { upgradeOpset } from '../quantize/opsetUpgrade.js';
 import { layerName, layersInScope } from '../scope.js';
 import { PassError, throwIfCancelled, yieldToEventLoop, type Pass, type PassContext } from '../Pass.js';
 import { checkClusterParams, type ClusterParams } from './ClusterParams.js';
+import { withClusterReport } from './ClusterReport.js';
 import { fitScalarCodebook, type ScalarCodebook } from './scalarKmeans.js';
 
 const PASS = 'cluster';
@@ -172,8 +173,10 @@ export async function clusterWeights(graph: Graph, params: ClusterParams, ctx: P
   throwIfCancelled(ctx, PASS);
   const done = decisions.filter((d) => d.clustered).length;
   ctx.progress(1, `clustered ${done} weight tensor${done === 1 ? '' : 's'} into ${params.clusters}-entry codebooks (${prepared.indexType} indices)${prepared.note ? `; ${prepared.note}` : ''}`);
-  // If nothing was clustered, the opset upgrade bought nothing: hand back the input unchanged.
-  const result = done === 0 ? graph : edit.build();
+  // If nothing was clustered, the opset upgrade bought nothing: the input graph carries the report.
+  const weights = decisions.filter((d) => d.clustered).map((d) => ({ weight: d.weight, layers: d.layers, codebook: d.codebookSize!, indexType: d.indexType! }));
+  const skipped = decisions.filter((d) => !d.clustered).map((d) => ({ layers: d.layers, reason: d.reason! }));
+  const result = decisions.length === 0 ? graph : withClusterReport(done === 0 ? graph : edit.build(), weights, skipped, prepared.note && done > 0 ? [prepared.note] : []);
   return { graph: result, decisions, simulation: () => centroidGraph(graph, targets, fits) };
 }
 

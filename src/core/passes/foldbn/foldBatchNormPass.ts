@@ -20,6 +20,7 @@ import { buildTopology } from '../../graph/topology.js';
 import { NodeAttributes } from '../../train/onnx/attributes.js';
 import { layerName, layersInScope, type ScopeParams } from '../scope.js';
 import { throwIfCancelled, yieldToEventLoop, type Pass } from '../Pass.js';
+import { withFoldBatchNormReport } from './FoldBatchNormReport.js';
 
 export type FoldBatchNormParams = ScopeParams;
 
@@ -195,7 +196,8 @@ function foldOne(edit: GraphEditor, item: FoldableNorm, constants: Map<string, C
 export const foldBatchNormPass: Pass<FoldBatchNormParams> = async (graph, params, ctx) => {
   const constants = constantValues(graph);
   const topology = buildTopology(graph.nodes);
-  const folds = decide(graph, params, constants, topology).filter((d) => d.foldable);
+  const decisions = decide(graph, params, constants, topology);
+  const folds = decisions.filter((d) => d.foldable);
   const edit = new GraphEditor(graph);
   for (const [index, decision] of folds.entries()) {
     throwIfCancelled(ctx, PASS);
@@ -203,6 +205,10 @@ export const foldBatchNormPass: Pass<FoldBatchNormParams> = async (graph, params
     ctx.progress((index + 1) / folds.length, `folded ${decision.norm} into ${decision.producer}`);
     await yieldToEventLoop();
   }
+  const skipped = decisions.filter((d) => !d.fold).map((d) => ({ norm: d.norm, reason: d.reason! }));
+  for (const s of skipped) ctx.progress(1, `${s.norm}: left in place, ${s.reason}`);
   ctx.progress(1, folds.length === 0 ? 'no BatchNormalization to fold' : `folded ${folds.length} BatchNormalization${folds.length === 1 ? '' : 's'}`);
-  return edit.build();
+  if (decisions.length === 0) return graph;
+  const folded = folds.map((d) => ({ norm: d.norm, into: d.producer! }));
+  return withFoldBatchNormReport(folds.length > 0 ? edit.build() : graph, { type: 'whittle-foldbn', version: 1, folded, skipped });
 };

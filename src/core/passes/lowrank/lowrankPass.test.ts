@@ -12,6 +12,7 @@ import { encodeModel } from '../../onnx/modelFile.js';
 import { runWithOrtNode, runWithOrtWeb } from '../../testing/onnxRuntimeReference.js';
 import { seededFloats } from '../../testing/structuralModels.js';
 import { PassCancelledError, PassError, type PassContext } from '../Pass.js';
+import { readLowRankReport } from './LowRankReport.js';
 import { factorLayers, lowrankPass, planLowRank, reconstructedGraph, writeFactoredGraph } from './lowrankPass.js';
 
 const kernels = createJsPassKernels();
@@ -105,8 +106,12 @@ describe('lowrankPass', () => {
     expect(full.reason).toMatch(/609 parameters, the weight holds 600: not smaller/);
     const messages: string[] = [];
     const out = await lowrankPass(graph, { rank: 1 }, { ...context(), progress: (_, m) => messages.push(m ?? '') });
-    expect(bytesOf(out)).toEqual(bytesOf(graph));
+    expect(out.nodes).toEqual(graph.nodes);
+    expect(out.initializers).toEqual(graph.initializers);
     expect(messages.filter((m) => m.includes('skipped'))).toHaveLength(3);
+    expect(readLowRankReport(out)!.skipped.map((s) => s.layer)).toEqual(['conv3x3', 'grouped', 'thin']);
+    const factored = await lowrankPass(graph, { rank: 0.5 }, context());
+    expect(readLowRankReport(factored)).toEqual({ type: 'whittle-lowrank', version: 1, layers: [{ layer: 'thin', rows: 200, cols: 3, rank: 2, paramsBefore: 600, paramsAfter: 406 }], skipped: [plan[0], plan[1]].map((d) => ({ layer: d!.layer, reason: d!.reason })) });
   });
 
   it('rejects a rank outside (0, 1], names a misspelt layer, honours scope, and stops when cancelled', async () => {

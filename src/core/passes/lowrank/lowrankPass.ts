@@ -24,6 +24,7 @@ import { NodeAttributes } from '../../train/onnx/attributes.js';
 import { layerName, layersInScope } from '../scope.js';
 import { throwIfCancelled, yieldToEventLoop, type Pass, type PassContext } from '../Pass.js';
 import { checkLowRankParams, type LowRankParams } from './LowRankParams.js';
+import { withLowRankReport } from './LowRankReport.js';
 
 const PASS = 'lowrank';
 const OPS = new Set(['Gemm', 'MatMul', 'Conv']);
@@ -241,7 +242,13 @@ export function reconstructedGraph(graph: Graph, factors: readonly LayerFactors[
   return edit.build();
 }
 
-export const lowrankPass: Pass<LowRankParams> = async (graph, params, ctx) => writeFactoredGraph(graph, await factorLayers(graph, params, ctx));
+export const lowrankPass: Pass<LowRankParams> = async (graph, params, ctx) => {
+  const factors = await factorLayers(graph, params, ctx);
+  const skipped = planLowRank(graph, params).filter((d) => !d.factor).map((d) => ({ layer: d.layer, reason: d.reason! }));
+  if (factors.length === 0 && skipped.length === 0) return graph;
+  const layers = factors.map(({ target: { decision: d } }) => ({ layer: d.layer, rows: d.rows, cols: d.cols, rank: d.rank, paramsBefore: d.paramsBefore, paramsAfter: d.paramsAfter }));
+  return withLowRankReport(factors.length > 0 ? writeFactoredGraph(graph, factors) : graph, layers, skipped);
+};
 
 /** The float model the factored one must match: weights replaced by their rank-r reconstructions. */
 export const lowrankSimulation: Pass<LowRankParams> = async (graph, params, ctx) => reconstructedGraph(graph, await factorLayers(graph, params, ctx));
