@@ -1,0 +1,29 @@
+// Test-only: how far two runs of a classifier's logits are apart — largest and mean |difference|,
+// and how often their top-1 classes agree.
+export interface OutputDifference {
+  max: number;
+  mean: number;
+  /** Share of rows (0–1) with the same arg-max. */
+  agreement: number;
+}
+
+export function compareLogits(a: Float32Array, b: Float32Array, classes: number): OutputDifference {
+  if (a.length !== b.length) throw new Error(`compareLogits: ${a.length} values against ${b.length}`);
+  let max = 0;
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) {
+    const d = Math.abs(a[i]! - b[i]!);
+    if (!(d <= max)) max = d; // NaN propagates
+    sum += d;
+  }
+  let agree = 0;
+  const rows = a.length / classes;
+  for (let r = 0; r < rows; r++) if (argMax(a, r * classes, classes) === argMax(b, r * classes, classes)) agree++;
+  return { max, mean: sum / a.length, agreement: agree / rows };
+}
+
+function argMax(values: Float32Array, offset: number, count: number): number {
+  let best = 0;
+  for (let c = 1; c < count; c++) if (values[offset + c]! > values[offset + best]!) best = c;
+  return best;
+}
