@@ -2,7 +2,7 @@
 // one ships): the output runs in onnxruntime-web and onnxruntime-node and computes what its
 // simulation computes —
 //   unstructured / 2:4: the original model with its weights multiplied by a mask that this test
-//     derives on its own (a sort by |w|, ties by index), so the pass's zeros are checked weight by
+//     derives on its own (a plain sort by |w|, ties by index), so the pass's zeros are checked weight by
 //     weight; the logits must then agree within 1e-6 of the largest logit (same weights, same
 //     runtime: only the file differs).
 //   channel: the original model with the removed channels masked to zero (maskChannels), against
@@ -37,8 +37,21 @@ function models(): { id: string; graph: Graph }[] {
   return list;
 }
 
-/** Indices ordered by |w| then index: the first k are the ones magnitude pruning removes. */
-const byMagnitude = (values: ArrayLike<number>, indices: number[]) => indices.sort((a, b) => Math.abs(values[a]!) - Math.abs(values[b]!) || a - b);
+/**
+ * Zeroes, over the tensors taken in order as one list, the `count` smallest magnitudes — the k-th
+ * magnitude found by a plain sort, ties at it taken in list order.
+ */
+function maskSmallest(tensors: Float32Array[], masks: Uint8Array[], count: number): void {
+  if (count === 0) return;
+  const magnitudes = Float32Array.from(tensors.flatMap((t) => Array.from(t, Math.abs))).sort();
+  const threshold = magnitudes[count - 1]!;
+  let ties = count - magnitudes.filter((m) => m < threshold).length;
+  tensors.forEach((t, k) =>
+    t.forEach((v, i) => {
+      if (Math.abs(v) < threshold || (Math.abs(v) === threshold && ties-- > 0)) masks[k]![i] = 0;
+    }),
+  );
+}
 
 /** The masks the test expects, one per weight: 0 where a weight must go. */
 function referenceMasks(weights: PrunableWeight[], params: PruneParams): Uint8Array[] {
@@ -49,17 +62,15 @@ function referenceMasks(weights: PrunableWeight[], params: PruneParams): Uint8Ar
         for (let i = 0; i < inner; i++)
           for (let start = 0; start < length; start += 4) {
             const run = Array.from({ length: Math.min(4, length - start) }, (_, k) => (o * length + start + k) * inner + i);
-            for (const index of byMagnitude(values, run).reverse().slice(2)) masks[t]![index] = 0;
+            // Largest first, ties to the earlier weight: everything after the first two goes.
+            const order = run.sort((a, b) => Math.abs(values[b]!) - Math.abs(values[a]!) || a - b);
+            for (const index of order.slice(2)) masks[t]![index] = 0;
           }
     });
   } else if (params.scope === 'global') {
-    const all = weights.flatMap((w, t) => Array.from(w.values, (v, i) => ({ v, t, i })));
-    all.sort((a, b) => Math.abs(a.v) - Math.abs(b.v) || a.t - b.t || a.i - b.i);
-    for (const { t, i } of all.slice(0, Math.round(params.sparsity * all.length))) masks[t]![i] = 0;
+    maskSmallest(weights.map((w) => w.values), masks, Math.round(params.sparsity * weights.reduce((sum, w) => sum + w.values.length, 0)));
   } else {
-    weights.forEach((w, t) => {
-      for (const i of byMagnitude(w.values, Array.from(w.values, (_, i) => i)).slice(0, Math.round(params.sparsity * w.values.length))) masks[t]![i] = 0;
-    });
+    weights.forEach((w, t) => maskSmallest([w.values], [masks[t]!], Math.round(params.sparsity * w.values.length)));
   }
   return masks;
 }
