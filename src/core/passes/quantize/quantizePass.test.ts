@@ -12,7 +12,8 @@ import { graphFromModel, modelFromGraph, opTypeOf, type Graph } from '../../grap
 import { ModelBuilder } from '../../graph/ModelBuilder.js';
 import { makeTensorProto } from '../../onnx/tensorData.js';
 import { runWithOrtWeb } from '../../testing/onnxRuntimeReference.js';
-import { seededFloats, structuralModel, type ModelFeed } from '../../testing/structuralModels.js';
+import { seededFloats, seededUniform, structuralModel, type ModelFeed } from '../../testing/structuralModels.js';
+import { runModelInNode } from '../../testing/bundledSamples.js';
 import { PassCancelledError, PassError, type PassContext } from '../Pass.js';
 import type { QuantizeParams } from './QuantizeParams.js';
 import { defaultOpset, irVersionOf } from './modelProperties.js';
@@ -231,5 +232,39 @@ describe('the pass as a pass', () => {
     expect(shared).toHaveLength(2);
     expect(shared[0]!.proto.input![1]).toBe(shared[1]!.proto.input![1]);
     expect(nodesOf(out, 'DequantizeLinear')).toHaveLength(2); // the shared block weight and the head
+  });
+});
+
+describe('activations', () => {
+  const cnn = graphFromModel(structuralModel('cnn').build());
+  const images = { x: seededUniform(12, 16 * 3 * 8 * 8), shape: [16, 3, 8, 8] as [number, number, number, number], y: null };
+  const calibrated = (progress: PassContext['progress'] = () => {}) => context({ progress, calibration: { images, run: runModelInNode } });
+
+  it("'static': weights quantized first, then calibrated QDQ on the activations; progress runs once from 0 to 1", async () => {
+    const fractions: number[] = [];
+    const out = await quantizePass(cnn, { bits: 8, activations: 'static', calibrationSamples: 16 }, calibrated((f) => fractions.push(f)));
+    expect(nodesOf(out, 'QuantizeLinear').length).toBeGreaterThan(0);
+    expect(readQuantizationReport(out)!.layers.map((l) => l.layer)).toEqual(['conv1', 'fc']);
+    expect(fractions.every((f, i) => i === 0 || f >= fractions[i - 1]!)).toBe(true);
+    expect(fractions.at(-1)).toBe(1);
+    const feeds = structuralModel('cnn').inputs();
+    const [quantized, float] = [await runWithOrtWeb(encodeModel(modelFromGraph(out)), feeds), await runWithOrtWeb(encodeModel(modelFromGraph(cnn)), feeds)];
+    expect(quantized.logits!.dims).toEqual(float.logits!.dims);
+  });
+
+  it("'static' without a dataset fails with a message", async () => {
+    await expect(quantizePass(cnn, { bits: 8, activations: 'static' }, context())).rejects.toThrow(PassError);
+  });
+
+  it("'dynamic': Gemm/MatMul become MatMulInteger, convolutions get QDQ weights", async () => {
+    const fractions: number[] = [];
+    const out = await quantizePass(cnn, { bits: 8, activations: 'dynamic' }, context({ progress: (f) => fractions.push(f) }));
+    expect(nodesOf(out, 'DynamicQuantizeLinear').length).toBeGreaterThan(0);
+    expect(out.nodes.find((n) => n.proto.name === 'fc')!.proto.opType).not.toBe('Gemm');
+    expect(out.nodes.find((n) => n.proto.name === 'conv1')!.proto.opType).toBe('Conv');
+    expect(readQuantizationReport(out)!.layers.map((l) => [l.layer, l.format])).toEqual([['conv1', 'qdq']]);
+    expect(fractions.every((f, i) => i === 0 || f >= fractions[i - 1]!)).toBe(true);
+    const outputs = await runWithOrtWeb(encodeModel(modelFromGraph(out)), structuralModel('cnn').inputs());
+    expect(outputs.logits!.dims).toEqual([1, 10]);
   });
 });
