@@ -27,3 +27,17 @@ function argMax(values: Float32Array, offset: number, count: number): number {
   for (let c = 1; c < count; c++) if (values[offset + c]! > values[offset + best]!) best = c;
   return best;
 }
+
+/**
+ * The tolerance for a quantized model against its simulation. Both compute the same integers, but
+ * float rounding differs in the last bit (summation order, fixed-point requantization), and a value
+ * that lands that close to a rounding boundary of the next quantizer moves one step. One such step
+ * shifts the logits by a fraction of a percent of their range; a wiring or scale error shifts them
+ * by the quantization noise itself, which is larger. So: the largest difference within 1 % of the
+ * largest |logit|, the mean within 0.1 %, and the same class for every row but 1 in 100.
+ */
+export function agreesWithSimulation(difference: OutputDifference, simulated: Float32Array): boolean {
+  let range = 0;
+  for (const v of simulated) range = Math.max(range, Math.abs(v));
+  return difference.max <= 0.01 * range && difference.mean <= 0.001 * range && difference.agreement >= 0.99;
+}
