@@ -1,7 +1,8 @@
 // Which ONNX integer type holds b-bit weights, and what the file pays for them. ONNX Runtime 1.30
 // runs DequantizeLinear on int8/uint8, on packed int4/uint4 (opset 21, IR 10) and on packed
-// int2/uint2 (opset 25, IR 13) — checked in onnxruntime-web and onnxruntime-node, see
-// quantizePass.test.ts. There is no 3-bit type in ONNX, so 3-bit values (in [−3, 3] or [0, 7]) are
+// int2/uint2 (opset 25, IR 13) — checked in onnxruntime-web and onnxruntime-node, on every layer
+// kind (simulateQuantization.test.ts) and every sample (quantizePass.samples.test.ts). There is no
+// 3-bit type in ONNX, so 3-bit values (in [−3, 3] or [0, 7]) are
 // stored in int4/uint4 and cost 4 bits each in the file; the layer report says so (valueBits 3,
 // storageBits 4) rather than pretend the file shrank to 3 bits.
 import { DataType } from '../../onnx/dataType.js';
