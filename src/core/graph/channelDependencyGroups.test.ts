@@ -224,3 +224,14 @@ describe('what the walk refuses, and why', () => {
     expect(groupOf(channelDependencyGroups(graphFromModel(model.build())), 'a').blockers[0]).toMatch(/'a\.weight' is also a graph input or output/);
   });
 });
+
+describe('zeros through normalization', () => {
+  it('a BatchNormalization after a Sigmoid makes a removed channel zero again (masking zeroes gamma and beta)', () => {
+    const deps = chain((b, x) => {
+      const [s] = b.node('Sigmoid', [x]);
+      const stats = [1, 0, 0, 1].map((v, i) => b.initializer(`bn.${i}`, DataType.FLOAT, [4], new Float32Array(4).fill(v)));
+      return b.node('BatchNormalization', [s!, ...stats])[0]!;
+    });
+    expect(blockersOfA(deps)).toEqual([]);
+  });
+});

@@ -327,7 +327,8 @@ function visitPassThrough(walk: ChannelWalk, node: GraphNode, op: string, x: Cha
   else if ((op === 'BatchNormalization' || op === 'InstanceNormalization') && walk.channelAxisIs(x, 1)) {
     const roles: ChannelSliceRole[] = ['scale', 'shift', 'statistic', 'statistic'];
     inputs.slice(1).forEach((name, i) => walk.addSlice(node, name, 0, roles[i]!, x.segments));
-    keep();
+    // Masking zeroes gamma and beta, so a removed channel leaves the normalization as exactly 0.
+    walk.values.set(output, { ...x, segments: x.segments.map((s) => ({ ...s, nonzeroAfter: null })) });
   } else if (op === 'PRelu') {
     if (!walk.broadcastOperand(node, inputs[1] ?? '', x, 'multiplicative')) return false;
     keep();

@@ -1,7 +1,8 @@
 // Test-only: small models built in code whose channels flow through each construct channel pruning
 // must handle — a Conv/BN/activation chain into a Flatten + Gemm, a residual Add, a depthwise
-// separable block, a Concat, a squeeze-and-excitation gate, MatMul + Add layers, and paths that are
-// unsafe to prune (a Sigmoid before a Conv, a Reshape, a grouped conv, a Softmax over channels).
+// separable block, a Concat, a squeeze-and-excitation gate, MatMul + Add layers, a Sigmoid before a
+// BatchNormalization, and paths that are unsafe to prune (a Sigmoid before a Conv, a Reshape, a
+// grouped conv, a Softmax over channels).
 // Weights and BatchNorm statistics are random (seeded), so a removed channel really carries signal
 // and pruning it changes the output unless it is done exactly.
 import { DataType } from '../../../onnx/dataType.js';
@@ -127,6 +128,13 @@ function matmulMlp(): onnx.ModelProto {
   return m.b.build();
 }
 
+/** conv0 → Sigmoid → BN → conv1 → head: the BN's zeroed gamma and beta make a removed channel 0 again. */
+function sigmoidThenNorm(): onnx.ModelProto {
+  const m = new ChannelModel([2, 3, 6, 6]);
+  const x = m.batchNorm('bn', m.op('Sigmoid', [m.conv('conv0', m.x, 3, 8)], 'sigmoid'), 8);
+  return m.head(m.conv('conv1', x, 8, 4), 4);
+}
+
 /**
  * One safe group next to unsafe ones: conv 'safe' feeds 'gated' through a plain Relu; 'sig' reaches
  * 'after_sig' through a Sigmoid (a removed channel would read 0.5); 'reshaped' goes through a
@@ -156,6 +164,7 @@ export const CHANNEL_TEST_MODELS: readonly ChannelTestModel[] = [
   { name: 'concat', build: concat, feeds: image([2, 3, 6, 6]) },
   { name: 'squeeze-excitation', build: squeezeExcitation, feeds: image([2, 3, 6, 6]) },
   { name: 'matmul-mlp', build: matmulMlp, feeds: image([4, 6]) },
+  { name: 'sigmoid-then-norm', build: sigmoidThenNorm, feeds: image([2, 3, 6, 6]) },
   { name: 'unsafe-mix', build: unsafeMix, feeds: image([2, 3, 4, 4]) },
 ];
 
