@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { createJsPassKernels } from '../../../kernels/js/passKernels.js';
 import { graphFromModel, modelFromGraph, type Graph } from '../../graph/Graph.js';
-import { ModelBuilder } from '../../graph/ModelBuilder.js';
+import { ModelBuilder, makeValueInfo } from '../../graph/ModelBuilder.js';
 import { DataType } from '../../onnx/dataType.js';
 import { encodeModel } from '../../onnx/modelFile.js';
 import { elementCount, tensorDims } from '../../onnx/tensorData.js';
@@ -134,5 +134,20 @@ describe('which channels go', () => {
   it('sparsity 0 removes nothing', () => {
     const plan = planChannelPruning(graphFromModel(channelTestModel('depthwise').build()), { sparsity: 0 }, kernels);
     expect(keptChannels(plan).size).toBe(0);
+  });
+});
+
+describe('declared shapes', () => {
+  it('value_info of values whose channel count changes is dropped (ONNX Runtime would only warn; the file must not contradict itself)', async () => {
+    const model = channelTestModel('conv-chain');
+    const proto = model.build();
+    const declared = ['conv1_out', 'bn1_out', 'relu1_out'].map((name) => makeValueInfo(name, DataType.FLOAT, ['N', 8, 8, 8]));
+    proto.graph!.valueInfo = [...declared, makeValueInfo('fc2_unrelated', DataType.FLOAT, ['N', 4])];
+    const graph = graphFromModel(proto);
+    const plan = planChannelPruning(graph, { sparsity: 0.5 }, kernels);
+    const pruned = removeChannels(graph, plan.dependencies, keptChannels(plan));
+    expect((modelFromGraph(pruned).graph!.valueInfo ?? []).map((v) => v.name)).toEqual(['fc2_unrelated']);
+    const outputs = await runWithOrtNode(bytesOf(pruned), model.feeds());
+    expect(outputs.logits!.dims).toEqual([2, 4]);
   });
 });

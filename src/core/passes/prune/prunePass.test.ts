@@ -4,6 +4,7 @@
 // runs in onnxruntime-web and onnxruntime-node, which agree on its output.
 import { describe, expect, it } from 'vitest';
 import { createJsPassKernels } from '../../../kernels/js/passKernels.js';
+import { createWasmPassKernels } from '../../../kernels/wasm/createWasmPassKernels.js';
 import { graphFromModel, modelFromGraph, type Graph } from '../../graph/Graph.js';
 import { ModelBuilder } from '../../graph/ModelBuilder.js';
 import { DataType } from '../../onnx/dataType.js';
@@ -142,5 +143,19 @@ describe('unstructured and 2:4 on the graph', () => {
   it('keepFirstLast and exclude leave those layers dense', async () => {
     const { report } = await pruneGraph(graphFromModel(channelTestModel('conv-chain').build()), { keepFirstLast: true, exclude: ['fc1'] }, context());
     expect(report.weights.map((w) => w.layer)).toEqual(['conv2']);
+  });
+});
+
+describe('kernels', () => {
+  it.each([
+    { sparsity: 0.5 },
+    { sparsity: 0.6, scope: 'global' },
+    { pattern: 'channel', sparsity: 0.5, criterion: 'l2' },
+    { pattern: 'channel', sparsity: 0.4, scope: 'global' },
+  ] as Partial<PruneParams>[])('the wasm kernels prune exactly as the JS reference: %j', async (params) => {
+    const wasm = await createWasmPassKernels();
+    const graph = graphFromModel(channelTestModel('concat').build());
+    const [reference, fast] = [await prunePass(graph, params, context()), await prunePass(graph, params, context({ kernels: wasm }))];
+    expect(bytesOf(fast)).toEqual(bytesOf(reference));
   });
 });
