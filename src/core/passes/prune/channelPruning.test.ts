@@ -8,7 +8,8 @@
 import { describe, expect, it } from 'vitest';
 import { createJsPassKernels } from '../../../kernels/js/passKernels.js';
 import { graphFromModel, modelFromGraph, type Graph } from '../../graph/Graph.js';
-import { ModelBuilder, makeValueInfo } from '../../graph/ModelBuilder.js';
+import { ModelBuilder, makeAttribute, makeValueInfo } from '../../graph/ModelBuilder.js';
+import { onnx } from '../../onnx/generated/onnx.js';
 import { DataType } from '../../onnx/dataType.js';
 import { encodeModel } from '../../onnx/modelFile.js';
 import { elementCount, tensorDims } from '../../onnx/tensorData.js';
@@ -151,3 +152,26 @@ describe('declared shapes', () => {
     expect(outputs.logits!.dims).toEqual([2, 4]);
   });
 });
+
+describe('weights stored as Constant nodes (as many converters write them)', () => {
+  it('are cut in place, and the pruned model still equals the masked one', async () => {
+    const model = channelTestModel('residual');
+    const proto = model.build();
+    const main = proto.graph!;
+    const constants = (main.initializer ?? []).map((t) => new onnx.NodeProto({ name: `${t.name}.constant`, opType: 'Constant', output: [t.name!], attribute: [makeAttribute('value', t)] }));
+    main.node = [...constants, ...(main.node ?? [])];
+    main.initializer = [];
+    const graph = graphFromModel(proto);
+    const plan = planChannelPruning(graph, { sparsity: 0.5 }, kernels);
+    expect(plan.groups.map((g) => g.layers)).toEqual([['stem', 'conv2'], ['conv1'], ['conv3']]);
+    const pruned = removeChannels(graph, plan.dependencies, keptChannels(plan));
+    expect(pruned.initializers.size).toBe(0);
+    const { web, node } = await compareInBothRuntimes(pruned, maskChannels(graph, plan.dependencies, keptChannels(plan)), model.feeds());
+    expect(Math.max(web, node)).toBeLessThanOrEqual(1e-5);
+    expect(parameterCountOfConstants(pruned)).toBeLessThan(parameterCountOfConstants(graph));
+  });
+});
+
+function parameterCountOfConstants(graph: Graph): number {
+  return graph.nodes.filter((n) => n.proto.opType === 'Constant').reduce((sum, n) => sum + elementCount(tensorDims(n.proto.attribute![0]!.t!)), 0);
+}
