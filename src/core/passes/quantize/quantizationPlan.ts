@@ -65,7 +65,9 @@ export function planWeightQuantization(graph: Graph, params: QuantizeParams, opT
   const { producer } = buildTopology(graph.nodes);
   const layers: PlannedLayer[] = [];
   const skipped: SkippedLayer[] = [];
-  for (const layer of layersInScope(graph, params, 'quantize', opTypes)) {
+  // Scope over every quantizable op, so keepFirstLast means the model's first and last such layer
+  // even when this call handles only some ops.
+  for (const layer of layersInScope(graph, params, 'quantize', QUANTIZABLE_OPS).filter((l) => opTypes.has(opTypeOf(l.node)))) {
     const name = layerName(layer);
     const source = weightSource(graph, layer.node.proto.input?.[1] ?? '', constants, producer);
     const planned = planLayer(layer, name, params, constants, source);

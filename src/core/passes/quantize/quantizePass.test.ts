@@ -13,7 +13,7 @@ import { ModelBuilder } from '../../graph/ModelBuilder.js';
 import { makeTensorProto } from '../../onnx/tensorData.js';
 import { runWithOrtWeb } from '../../testing/onnxRuntimeReference.js';
 import { seededFloats, seededUniform, structuralModel, type ModelFeed } from '../../testing/structuralModels.js';
-import { runModelInNode } from '../../testing/bundledSamples.js';
+import { loadBundledSample, runModelInNode } from '../../testing/bundledSamples.js';
 import { PassCancelledError, PassError, type PassContext } from '../Pass.js';
 import type { QuantizeParams } from './QuantizeParams.js';
 import { defaultOpset, irVersionOf } from './modelProperties.js';
@@ -137,6 +137,19 @@ describe('scope', () => {
     expect(await quantizedLayers({ layers: ['fc2'] })).toEqual(['fc2']);
     expect(await quantizedLayers({ exclude: ['fc2'] })).toEqual(['fc1']);
     expect(await quantizedLayers({ keepFirstLast: true })).toEqual([]);
+  });
+
+  it('keeps the model\'s first and last layers in float whatever phase quantizes them', async () => {
+    const cnn = graphFromModel(structuralModel('cnn').build());
+    const layers = async (params: Partial<QuantizeParams>) => readQuantizationReport(await quantizePass(cnn, params, context()))!.layers.map((l) => l.layer);
+    expect(await layers({ keepFirstLast: true })).toEqual([]);
+    // fashion-cnn: conv1, conv2, fc1, fc2. 'dynamic' rewrites the Gemms in one phase and the
+    // convolutions in another; the scope is still conv2 and fc1.
+    const sample = loadBundledSample('fashion-cnn').graph;
+    const dynamic = await quantizePass(sample, { keepFirstLast: true, activations: 'dynamic' }, context());
+    expect(readQuantizationReport(dynamic)!.layers.map((l) => l.layer)).toEqual(['conv2']);
+    expect(dynamic.nodes.find((n) => n.proto.name === 'fc1')!.proto.opType).not.toBe('Gemm');
+    expect(dynamic.nodes.find((n) => n.proto.name === 'fc2')!.proto.opType).toBe('Gemm');
   });
 
   it('skips weights too small to gain, and says so', async () => {

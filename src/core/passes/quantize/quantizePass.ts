@@ -11,16 +11,19 @@
 // (quantizationReport.ts).
 //
 //   const out = await quantizePass(graph, { bits: 4, granularity: 'group', groupSize: 32 }, ctx);
-import type { Graph } from '../../graph/Graph.js';
+import { opTypeOf, type Graph } from '../../graph/Graph.js';
 import { throwIfCancelled, type Pass, type PassContext } from '../Pass.js';
+import { layerName, layersInScope } from '../scope.js';
 import type { QuantizeParams } from './QuantizeParams.js';
 import { quantizeActivationsStatic, quantizeMatMulsDynamic } from './activations/quantizeActivations.js';
 import { quantizeGraphWeights } from './quantizeGraphWeights.js';
+import { QUANTIZABLE_OPS } from './quantizationPlan.js';
 import { resolveQuantizeParams } from './resolveQuantizeParams.js';
 
 const PASS = 'quantize';
 
 const CONVOLUTIONS: ReadonlySet<string> = new Set(['Conv']);
+const DENSE: ReadonlySet<string> = new Set(['Gemm', 'MatMul']);
 
 /** The context for one phase of the pass: its progress mapped into [from, to] of the whole. */
 function phase(ctx: PassContext, from: number, to: number): PassContext {
@@ -30,16 +33,20 @@ function phase(ctx: PassContext, from: number, to: number): PassContext {
 export const quantizePass: Pass<Partial<QuantizeParams>> = async (graph: Graph, given: Partial<QuantizeParams>, ctx: PassContext): Promise<Graph> => {
   const params = resolveQuantizeParams(given);
   throwIfCancelled(ctx, PASS);
+  if (params.activations === 'none') return (await quantizeGraphWeights(graph, params, ctx)).graph;
+  // With two phases, the block's scope (keepFirstLast included) is decided once, on the original
+  // graph, and each phase gets its share by name: 'the last layer' is the model's last
+  // Conv/Gemm/MatMul, not the last of the ops one phase handles or that survive the first phase.
+  const inScope = layersInScope(graph, params, PASS, QUANTIZABLE_OPS);
+  const only = (ops: ReadonlySet<string>): QuantizeParams => ({ ...params, layers: inScope.filter((l) => ops.has(opTypeOf(l.node))).map(layerName), exclude: [], keepFirstLast: false });
   switch (params.activations) {
-    case 'none':
-      return (await quantizeGraphWeights(graph, params, ctx)).graph;
     case 'static': {
       const { graph: weights } = await quantizeGraphWeights(graph, params, phase(ctx, 0, 0.3));
-      return quantizeActivationsStatic(weights, params, phase(ctx, 0.3, 1));
+      return quantizeActivationsStatic(weights, only(QUANTIZABLE_OPS), phase(ctx, 0.3, 1));
     }
     case 'dynamic': {
-      const dynamic = await quantizeMatMulsDynamic(graph, params, phase(ctx, 0, 0.7));
-      return (await quantizeGraphWeights(dynamic.graph, params, phase(ctx, 0.7, 1), CONVOLUTIONS)).graph;
+      const dynamic = await quantizeMatMulsDynamic(graph, only(DENSE), phase(ctx, 0, 0.7));
+      return (await quantizeGraphWeights(dynamic.graph, only(CONVOLUTIONS), phase(ctx, 0.7, 1), CONVOLUTIONS)).graph;
     }
   }
 };
