@@ -42,13 +42,25 @@ function distinctValuesPerWeight(graph: Graph): number[] {
     });
 }
 
-/** Largest file fraction allowed: about bits/32 of the float file, plus codebooks and small layers kept whole. */
-const FILE_FRACTION = { 16: 0.15, 256: 0.28 } as const;
 /**
- * Largest accuracy drop (points) on 1,000 test images. At 16 clusters most of the loss is the first
- * convolution's: fashion-cnn's conv1 alone costs 1.2 points on the full split (keepFirstLast spares it).
+ * Largest file fraction, from measurements: about bits/32 of the float file, plus codebooks, the
+ * graph and the float BatchNormalizations. A sample not listed yet only has to shrink.
  */
-const MAX_DROP = { 16: 2.5, 256: 0.5 } as const;
+const FILE_FRACTION: Record<string, Record<16 | 256, number>> = {
+  'fashion-cnn': { 16: 0.15, 256: 0.28 },
+  'fashion-mlp': { 16: 0.15, 256: 0.28 },
+  'mnist-cnn': { 16: 0.15, 256: 0.28 },
+};
+/**
+ * Largest accuracy drop (points, on 1,000 test images) from measurements. At 16 clusters most of the
+ * loss is the first convolution's: fashion-cnn's conv1 alone costs 1.2 points on the full split
+ * (keepFirstLast spares it). A sample not listed yet has its accuracy reported, not bounded.
+ */
+const MAX_DROP: Record<string, Record<16 | 256, number>> = {
+  'fashion-cnn': { 16: 2.5, 256: 0.5 },
+  'fashion-mlp': { 16: 1, 256: 0.5 },
+  'mnist-cnn': { 16: 1, 256: 0.5 },
+};
 
 describe('clusterPass on the bundled samples', () => {
   for (const id of bundledSampleIds()) {
@@ -66,10 +78,14 @@ describe('clusterPass on the bundled samples', () => {
         const bytes = bytesOf(result.graph);
         const size = measureModelSize(bytes, result.graph, kernels);
         expect(size.params).toBe(before.params);
-        expect(size.sizeBytes).toBeLessThan(FILE_FRACTION[clusters] * before.sizeBytes);
+        expect(size.sizeBytes).toBeLessThan((FILE_FRACTION[id]?.[clusters] ?? 1) * before.sizeBytes);
+        // Every clustered weight really is stored in 4 (k ≤ 16) or 8 bits per weight plus its codebook.
+        for (const w of size.layers.flatMap((l) => l.weights).filter((w) => w.storage.includes('codebook'))) {
+          expect(w.bytes, w.name).toBeLessThanOrEqual(Math.ceil((w.params * (clusters <= 16 ? 4 : 8)) / 8) + 4 * clusters);
+        }
         const accuracy = await ortAccuracy(bytes, batch);
         console.log(`cluster ${id} k=${clusters}: ${(accuracy * 100).toFixed(2)} % on ${batch.y.length} test images (original ${(original * 100).toFixed(2)} %), ${size.sizeBytes} bytes (float ${before.sizeBytes}), gzip ${size.gzipBytes}, ${size.weightBitsPerParam.toFixed(2)} bits/param, skipped: ${result.decisions.filter((d) => !d.clustered).map((d) => d.weight).join(', ') || 'none'}`);
-        expect(accuracy).toBeGreaterThanOrEqual(original - MAX_DROP[clusters] / 100);
+        if (MAX_DROP[id]) expect(accuracy).toBeGreaterThanOrEqual(original - MAX_DROP[id]![clusters] / 100);
       }
     });
   }

@@ -36,6 +36,12 @@ async function worstAgainstSimulation(graph: Graph, factors: LayerFactors[], x: 
   return worst;
 }
 
+/**
+ * Largest accuracy drop (points, on 2,000 test images) at rank 0.5 with the classifier kept whole,
+ * from measurements (0.05–0.25 points). A sample not listed yet has its accuracy reported, not bounded.
+ */
+const MAX_DROP: Record<string, number> = { 'fashion-cnn': 1, 'fashion-mlp': 1, 'mnist-cnn': 1 };
+
 function expectedParams(before: number, factors: LayerFactors[]): number {
   return factors.reduce((sum, { target: { decision: d } }) => sum - d.rows * d.cols + d.rank * (d.rows + d.cols), before);
 }
@@ -57,7 +63,7 @@ describe('lowrankPass on the bundled samples', () => {
         if (keepFirstLast) {
           const [accuracy, original] = [await ortAccuracy(bytesOf(factored), batch), await ortAccuracy(sample.bytes, batch)];
           console.log(`lowrank ${id} rank 0.5 keepFirstLast: ${(accuracy * 100).toFixed(2)} % on ${batch.y.length} test images (original ${(original * 100).toFixed(2)} %), ${size.params} of ${paramsBefore} params, ${size.sizeBytes} bytes`);
-          expect(accuracy).toBeGreaterThan(original - 0.015);
+          if (MAX_DROP[id] !== undefined) expect(accuracy).toBeGreaterThanOrEqual(original - MAX_DROP[id]! / 100);
         } else {
           // The full-rank-10 classifier cut to rank 5 is what costs accuracy here; the check is only that it runs.
           expect((await ortLogits(bytesOf(factored), { x: batch.x.subarray(0, 784), shape: [1, 1, 28, 28] })).length).toBe(10);
