@@ -1,0 +1,50 @@
+// The progress display from a fixed sequence of executor events: a bar redrawn in place on a
+// terminal, plain log lines anywhere else.
+import { describe, expect, it } from 'vitest';
+import type { PipelineEvent } from '../../src/core/pipeline/executor/PipelineEvent.js';
+import type { PlannedVariant } from '../../src/core/pipeline/planVariants.js';
+import { RunProgress } from './RunProgress.js';
+
+const metrics = (accuracy: number | null, sizeBytes: number) => ({ sizeBytes, gzipBytes: sizeBytes, params: 10, nonzeroParams: 10, accuracy, agreement: null, sqnrDb: null, latencyMs: null });
+const variants = [{ id: 'model' }, { id: 'q[bits=4]' }] as PlannedVariant[];
+const EVENTS: PipelineEvent[] = [
+  { type: 'started', variants, data: { key: 'k', description: 'test.npz: all 500 test images' } },
+  { type: 'variant', variantId: 'model', nodeId: 'model', status: 'done', metrics: metrics(0.9021, 941_251), cached: false },
+  { type: 'variant', variantId: 'q[bits=4]', nodeId: 'q', status: 'running', stage: 'build', fraction: 0.5, message: 'layer fc1: 4-bit groups' },
+  { type: 'note', message: 'calibrated on the test split', variantId: 'q[bits=4]' },
+  { type: 'variant', variantId: 'q[bits=4]', nodeId: 'q', status: 'failed', message: "node 'q' (quantize): boom" },
+];
+
+function render(interactive: boolean): string {
+  let text = '';
+  const progress = new RunProgress({ write: (chunk: string) => (text += chunk) }, interactive);
+  for (const event of EVENTS) progress.handle(event);
+  progress.handle({ type: 'finished', run: { status: 'done', results: null, variants: [], notes: [] } });
+  return text;
+}
+
+describe('RunProgress', () => {
+  it('writes plain lines when stderr is not a terminal', () => {
+    expect(render(false)).toBe(
+      [
+        'whittle: running 2 variants on test.npz: all 500 test images',
+        'whittle: [1/2] model  accuracy 90.21 %  919 KB',
+        'whittle: note: calibrated on the test split',
+        "whittle: [2/2] q[bits=4] failed: node 'q' (quantize): boom",
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('draws a bar on a terminal, keeps settled lines above it, and clears it at the end', () => {
+    const text = render(true);
+    expect(text).toContain('\r\x1b[2K[░░░░░░░░░░░░░░░░░░░░░░░░]  0/2  ');
+    // After the model is done (1 of 2) and q is halfway through its build (a quarter of its work).
+    expect(text).toContain(`\r\x1b[2K[${'█'.repeat(15)}${'░'.repeat(9)}]  1/2  q[bits=4]: layer fc1: 4-bit groups 50%`);
+    expect(text).toContain('[1/2] ✓ model  accuracy 90.21 %  919 KB\n');
+    expect(text).toContain("[2/2] ✗ q[bits=4] failed: node 'q' (quantize): boom\n");
+    expect(text.endsWith('\r\x1b[2K')).toBe(false); // nothing left to clear once all settled
+    const visible = text.split('\r\x1b[2K').at(-1)!;
+    expect(visible).toBe("[2/2] ✗ q[bits=4] failed: node 'q' (quantize): boom\n");
+  });
+});

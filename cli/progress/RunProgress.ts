@@ -1,0 +1,114 @@
+// Shows a pipeline run on stderr from the executor's events. On a terminal: one progress bar line,
+// redrawn in place, with a line above it for every variant that settles. Anywhere else (a CI log, a
+// file): plain lines only, one per settled variant and note, nothing redrawn.
+//
+//   [██████████░░░░░░░░░░░░░░]  2/4  q[bits=8]: evaluate 45%
+//   ✓ q[bits=8]   89.80 %   233 KB
+import type { PipelineEvent, VariantStage } from '../../src/core/pipeline/executor/PipelineEvent.js';
+import { formatBytes } from '../format/quantities.js';
+import { formatPercent } from '../format/resultsText.js';
+
+const BAR_WIDTH = 24;
+/** Redraws at most this often (ms): a fast pass reports hundreds of steps a second. */
+const REDRAW_INTERVAL_MS = 80;
+
+export interface ProgressStream {
+  write(text: string): unknown;
+}
+
+export class RunProgress {
+  private total = 0;
+  private settled = 0;
+  private evaluates = false;
+  private readonly running = new Map<string, number>();
+  private current = '';
+  private lastDraw = 0;
+  private barShown = false;
+
+  constructor(
+    private readonly stream: ProgressStream,
+    private readonly interactive: boolean,
+  ) {}
+
+  /** Feed every PipelineEvent here. */
+  readonly handle = (event: PipelineEvent): void => {
+    switch (event.type) {
+      case 'started':
+        this.total = event.variants.length;
+        this.evaluates = event.data !== null;
+        this.line(`running ${this.total} variant${this.total === 1 ? '' : 's'}${event.data ? ` on ${event.data.description}` : ' (no dataset: size figures only)'}`);
+        break;
+      case 'note':
+        this.line(`note: ${event.message}`);
+        break;
+      case 'variant':
+        if (event.status === 'running') {
+          this.running.set(event.variantId, this.variantFraction(event.stage, event.fraction));
+          this.current = `${event.variantId}: ${event.stage === 'build' ? (event.message ?? 'building') : 'evaluating'} ${Math.round(event.fraction * 100)}%`;
+          this.draw(false);
+        } else if (event.status === 'done' || event.status === 'failed' || event.status === 'skipped' || event.status === 'cancelled') {
+          this.running.delete(event.variantId);
+          this.settled += 1;
+          this.line(this.settledText(event));
+        }
+        break;
+      case 'finished':
+        this.clearBar();
+        break;
+      default:
+        break;
+    }
+  };
+
+  private variantFraction(stage: VariantStage, fraction: number): number {
+    if (!this.evaluates) return fraction;
+    return stage === 'build' ? fraction / 2 : 0.5 + fraction / 2;
+  }
+
+  private settledText(event: Extract<PipelineEvent, { type: 'variant' }>): string {
+    const count = `[${this.settled}/${this.total}]`;
+    switch (event.status) {
+      case 'done': {
+        const { metrics } = event;
+        const accuracy = metrics.accuracy === null ? '' : `  accuracy ${formatPercent(metrics.accuracy)}`;
+        return `${count} ${this.interactive ? '✓ ' : ''}${event.variantId}${accuracy}  ${formatBytes(metrics.sizeBytes)}${event.cached ? '  (cached)' : ''}`;
+      }
+      case 'failed':
+        return `${count} ${this.interactive ? '✗ ' : ''}${event.variantId} failed: ${event.message}`;
+      case 'skipped':
+        return `${count} ${event.variantId} skipped: ${event.reason}`;
+      default:
+        return `${count} ${event.variantId} cancelled`;
+    }
+  }
+
+  /** A line that stays: above the bar on a terminal, a plain log line elsewhere. */
+  private line(text: string): void {
+    if (this.interactive) {
+      this.clearBar();
+      this.stream.write(`${text}\n`);
+      this.draw(true);
+    } else {
+      this.stream.write(`whittle: ${text}\n`);
+    }
+  }
+
+  private draw(force: boolean): void {
+    if (!this.interactive || this.total === 0 || this.settled === this.total) return;
+    const now = Date.now();
+    if (!force && now - this.lastDraw < REDRAW_INTERVAL_MS) return;
+    this.lastDraw = now;
+    const inFlight = [...this.running.values()].reduce((sum, fraction) => sum + fraction, 0);
+    const fraction = Math.min(1, (this.settled + inFlight) / this.total);
+    const filled = Math.round(fraction * BAR_WIDTH);
+    const bar = `[${'█'.repeat(filled)}${'░'.repeat(BAR_WIDTH - filled)}]`;
+    this.stream.write(`\r\x1b[2K${bar}  ${this.settled}/${this.total}  ${this.current}`);
+    this.barShown = true;
+  }
+
+  private clearBar(): void {
+    if (!this.barShown) return;
+    this.stream.write('\r\x1b[2K');
+    this.barShown = false;
+  }
+}

@@ -1,0 +1,208 @@
+// `whittle run` and `whittle eval`: one sweep end to end through the real shim (`node
+// cli/whittle.mjs`, what `npx whittle` runs), checked against the results contract and re-measured
+// in ONNX Runtime; bad input of every kind through main() in-process, where no work starts.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadArrayFileDataset } from '../src/core/eval/datasets/arrayFile.js';
+import { takeImageBatch } from '../src/core/eval/datasets/imageBatch.js';
+import { sha256Hex } from '../src/core/pipeline/cacheKey.js';
+import { validateResults, type WhittleResults } from '../src/core/results/resultsContract.js';
+import { ortAccuracy, runModelInNode } from '../src/core/testing/bundledSamples.js';
+import { main } from './main.js';
+
+const SHIM = fileURLToPath(new URL('./whittle.mjs', import.meta.url));
+const SAMPLES = fileURLToPath(new URL('../public/samples/', import.meta.url));
+const NPZ = `${SAMPLES}fashion-mnist-test-500.npz`;
+const MLP = `${SAMPLES}fashion-mlp.onnx`;
+const folder = mkdtempSync(join(tmpdir(), 'whittle-run-'));
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+function pipelineFile(name: string, document: unknown): string {
+  const path = join(folder, name);
+  writeFileSync(path, typeof document === 'string' ? document : JSON.stringify(document));
+  return path;
+}
+
+function quantizeSweep(extra: Record<string, unknown> = {}) {
+  return {
+    type: 'whittle-pipeline',
+    version: 1,
+    model: { sample: 'fashion-mlp' },
+    nodes: [
+      { id: 'model', type: 'model' },
+      { id: 'q', type: 'quantize', params: { bits: [8, 4] } },
+    ],
+    edges: [{ source: 'model', target: 'q' }],
+    ...extra,
+  };
+}
+
+class Collector extends Writable {
+  text = '';
+  override _write(chunk: Buffer | string, _encoding: BufferEncoding, done: () => void): void {
+    this.text += chunk.toString();
+    done();
+  }
+}
+
+async function whittleInProcess(...args: string[]) {
+  const out = new Collector();
+  const err = new Collector();
+  const code = await main(args, out, err);
+  return { code, stdout: out.text, stderr: err.text };
+}
+
+describe('whittle run', () => {
+  it('runs a quantize sweep on the MLP: results.json follows the contract, every file re-measures to its reported accuracy', async () => {
+    const out = join(folder, 'sweep-out');
+    const pipeline = pipelineFile('sweep.json', quantizeSweep());
+    const result = spawnSync(process.execPath, [SHIM, 'run', pipeline, '--data', NPZ, '--out', out, '--json'], { encoding: 'utf8', timeout: 120_000 });
+    expect(result.stderr).toContain('whittle: running 3 variants on fashion-mnist-test-500.npz: all 500 test images');
+    expect(result.stderr).toMatch(/whittle: \[3\/3\] q\[bits=4\] {2}accuracy \d+\.\d\d % {2}\d+ KB/);
+    expect(result.stderr).not.toContain('\r'); // not a terminal: plain lines, no bar
+    expect(result.status).toBe(0);
+
+    const written = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as WhittleResults;
+    expect(JSON.parse(result.stdout)).toEqual(written);
+    const checked = validateResults(written);
+    expect(checked.ok ? [] : checked.errors).toEqual([]);
+    expect(written.variants.map((v) => [v.id, v.file])).toEqual([
+      ['model', 'model.onnx'],
+      ['q[bits=8]', 'q-bits-8.onnx'],
+      ['q[bits=4]', 'q-bits-4.onnx'],
+    ]);
+    expect(readdirSync(out).sort()).toEqual(['model.onnx', 'q-bits-4.onnx', 'q-bits-8.onnx', 'results.json']);
+    expect(readFileSync(join(out, 'model.onnx'))).toEqual(readFileSync(MLP));
+
+    const data = loadArrayFileDataset(new Uint8Array(readFileSync(NPZ)), { fileName: 'test.npz', layout: 'nchw' });
+    const batch = takeImageBatch(data.test, 0, data.test.shape[0]);
+    const labelled = { x: batch.x, y: batch.y!, shape: batch.shape };
+    const modelLogits = (await runModelInNode(new Uint8Array(readFileSync(MLP)), { input: { type: 'float32', data: batch.x, dims: batch.shape } })).logits!.data as Float32Array;
+    for (const variant of written.variants) {
+      const bytes = new Uint8Array(readFileSync(join(out, variant.file)));
+      expect(variant.metrics.sizeBytes).toBe(bytes.length);
+      expect(variant.metrics.accuracy).toBe(await ortAccuracy(bytes, labelled));
+      const logits = (await runModelInNode(bytes, { input: { type: 'float32', data: batch.x, dims: batch.shape } })).logits!.data as Float32Array;
+      let agree = 0;
+      for (let i = 0; i < 500; i++) agree += Number(argmax(logits, i) === argmax(modelLogits, i));
+      expect(variant.metrics.agreement).toBe(agree / 500);
+    }
+    expect(written.variants[0]!.metrics.accuracy).toBeGreaterThan(0.85);
+    expect(written.variants[2]!.metrics.sizeBytes).toBeLessThan(written.variants[1]!.metrics.sizeBytes);
+  }, 120_000);
+
+  it('without data measures sizes only, and prints a table', async () => {
+    const pipeline = pipelineFile('sizes.json', quantizeSweep({ nodes: [{ id: 'model', type: 'model' }, { id: 'q', type: 'quantize', params: { bits: 8 } }] }));
+    const { code, stdout, stderr } = await whittleInProcess('run', pipeline);
+    expect(stderr).toContain('whittle: running 2 variants (no dataset: size figures only)');
+    expect(code).toBe(0);
+    const lines = stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^variant +size +gzip +params +nonzero +accuracy +agreement +SQNR +latency +file$/);
+    expect(lines[1]).toMatch(/^model +919 KB .* 235,146 +235,146 +— +— +— +— +model\.onnx$/);
+    expect(lines[2]).toMatch(/^q +\d+ KB .* — +— +— +— +q\.onnx$/);
+  });
+
+  it('reports a block that cannot run on its node, writes the rest, and exits 1', async () => {
+    const out = join(folder, 'partial-out');
+    const pipeline = pipelineFile('partial.json', {
+      ...quantizeSweep(),
+      nodes: [{ id: 'model', type: 'model' }, { id: 'f', type: 'foldbn' }, { id: 'd', type: 'distill' }],
+      edges: [{ source: 'model', target: 'f' }, { source: 'model', target: 'd' }],
+    });
+    const { code, stdout, stderr } = await whittleInProcess('run', pipeline, '--out', out, '--json');
+    expect(code).toBe(1);
+    expect(stderr).toContain("whittle: [3/3] d failed: node 'd' (distill): distill: distill blocks cannot run yet");
+    expect(stderr).toContain("whittle: 1 of 3 variants did not finish: 'd' (failed)");
+    const results = JSON.parse(stdout) as WhittleResults;
+    expect(results.variants.map((v) => v.id)).toEqual(['model', 'f']);
+    expect(results.failures).toEqual([{ id: 'd', path: ['model', 'd'], status: 'failed', message: expect.stringContaining('distill blocks cannot run yet') }]);
+    expect(readdirSync(out).sort()).toEqual(['f.onnx', 'model.onnx', 'results.json']);
+  });
+
+  it('checks a { name, sha256 } model and dataset against the files given', async () => {
+    const modelHash = await sha256Hex(new Uint8Array(readFileSync(MLP)));
+    const dataHash = await sha256Hex(new Uint8Array(readFileSync(NPZ)));
+    const mine = { ...quantizeSweep(), model: { name: 'my-mlp.onnx', sha256: modelHash }, dataset: { name: 'my-data.npz', sha256: dataHash } };
+    const nodes = [{ id: 'model', type: 'model' }];
+    const pipeline = pipelineFile('mine.json', { ...mine, nodes, edges: [] });
+
+    const missingModel = await whittleInProcess('run', pipeline);
+    expect(missingModel).toMatchObject({ code: 1, stdout: '' });
+    expect(missingModel.stderr).toBe(`whittle: ${pipeline}: its model is your file 'my-mlp.onnx' (SHA-256 ${modelHash.slice(0, 16)}…); give that file with --model\n`);
+
+    const missingData = await whittleInProcess('run', pipeline, '--model', MLP);
+    expect(missingData.stderr).toBe(`whittle: ${pipeline}: its dataset is your file 'my-data.npz' (SHA-256 ${dataHash.slice(0, 16)}…); give that file with --data\n`);
+
+    const wrongModel = await whittleInProcess('run', pipeline, '--model', `${SAMPLES}mnist-cnn.onnx`, '--data', NPZ);
+    expect(wrongModel.code).toBe(1);
+    expect(wrongModel.stderr).toMatch(new RegExp(`^whittle: .*mnist-cnn\\.onnx: is not the model this pipeline was made with: its SHA-256 is [0-9a-f]{16}…, the pipeline names 'my-mlp\\.onnx' with SHA-256 ${modelHash.slice(0, 16)}…\\n$`));
+
+    const right = await whittleInProcess('run', pipeline, '--model', MLP, '--data', NPZ, '--json');
+    expect(right.code).toBe(0);
+    expect(JSON.parse(right.stdout).variants[0].metrics.accuracy).toBeGreaterThan(0.85);
+  });
+
+  it('refuses a bad pipeline, model or dataset with one line naming the problem, before any work', async () => {
+    const cases: [string[], RegExp][] = [
+      [['run', pipelineFile('broken.json', '{ "type": "whittle-pipeline", ')], /^whittle: .*broken\.json: not a valid pipeline: the pipeline is not valid JSON: /],
+      [['run', pipelineFile('bits.json', { ...quantizeSweep(), nodes: [{ id: 'model', type: 'model' }, { id: 'q', type: 'quantize', params: { bits: 5 } }] })], /^whittle: .*bits\.json: not a valid pipeline: node 'q': bits must be one of 2, 3, 4, 8, 16; got 5\n$/],
+      [['run', pipelineFile('cycle.json', { ...quantizeSweep(), edges: [] })], /^whittle: .*cycle\.json: not a valid pipeline: .*'q'/],
+      [['run', pipelineFile('nosample.json', quantizeSweep({ model: { sample: 'resnet-9000' } }))], /^whittle: .*nosample\.json: its model is the sample 'resnet-9000', which this Whittle does not have \(samples: fashion-cnn, fashion-mlp, .*mnist-cnn\)\n$/],
+      [['run', pipelineFile('nodata.json', quantizeSweep({ dataset: { sample: 'cifar-10' } }))], /^whittle: .*nodata\.json: its dataset is the sample 'cifar-10', which this Whittle does not have \(sample datasets: fashion-mnist, mnist\)\n$/],
+      [['run', pipelineFile('nomodel.json', { ...quantizeSweep(), model: undefined })], /^whittle: .*nomodel\.json: names no model; give one with --model M\.onnx\n$/],
+      [['run', pipelineFile('ok.json', quantizeSweep()), '--model', pipelineFile('garbage.onnx', 'this is not a model')], /^whittle: garbage\.onnx: /],
+      [['run', pipelineFile('ok2.json', quantizeSweep()), '--data', pipelineFile('garbage.npz', 'PK not really')], /^whittle: garbage\.npz: /],
+      [['run', join(folder, 'absent.json')], /^whittle: .*absent\.json: no such file\n$/],
+      [['eval', MLP, '--data', pipelineFile('empty.npz', '')], /^whittle: empty\.npz: is empty \(0 bytes\)\n$/],
+    ];
+    for (const [args, message] of cases) {
+      const { code, stdout, stderr } = await whittleInProcess(...args);
+      expect({ args, code, stdout }).toEqual({ args, code: 1, stdout: '' });
+      expect(stderr).toMatch(message);
+      expect(stderr.trimEnd().split('\n')).toHaveLength(1);
+    }
+  });
+
+  it('refuses a bad command line with the usage', async () => {
+    for (const args of [['run'], ['run', 'a.json', 'b.json'], ['run', 'a.json', '--frobnicate'], ['run', 'a.json', '--out'], ['eval', MLP], ['run', 'a.json', '--model', 'x', '--model', 'y']]) {
+      const { code, stderr } = await whittleInProcess(...args);
+      expect({ args, code }).toEqual({ args, code: 2 });
+      expect(stderr).toContain('Usage: whittle <command>');
+    }
+  });
+});
+
+describe('whittle eval', () => {
+  it('measures one model on a dataset file', async () => {
+    const json = await whittleInProcess('eval', MLP, '--data', NPZ, '--json');
+    expect(json.code).toBe(0);
+    const payload = JSON.parse(json.stdout);
+    expect(payload).toMatchObject({ type: 'whittle-eval', version: 1, model: 'fashion-mlp.onnx', dataset: 'fashion-mnist-test-500.npz', evaluation: 'fashion-mnist-test-500.npz: all 500 test images' });
+    const data = loadArrayFileDataset(new Uint8Array(readFileSync(NPZ)), { fileName: 'test.npz', layout: 'nchw' });
+    const batch = takeImageBatch(data.test, 0, 500);
+    expect(payload.metrics).toMatchObject({ sizeBytes: readFileSync(MLP).length, params: 235_146, agreement: 1, sqnrDb: null });
+    expect(payload.metrics.accuracy).toBe(await ortAccuracy(new Uint8Array(readFileSync(MLP)), { x: batch.x, y: batch.y!, shape: batch.shape }));
+
+    const text = await whittleInProcess('eval', MLP, '--data', NPZ);
+    expect(text.stdout).toMatch(/^model +fashion-mlp\.onnx\ndata +fashion-mnist-test-500\.npz: all 500 test images\nsize +919 KB\n/);
+    expect(text.stdout).toContain(`\naccuracy  ${(payload.metrics.accuracy * 100).toFixed(2)} %\n`);
+    expect(text.stdout).not.toMatch(/agreement|SQNR/); // trivially 1 and null for a model on its own
+  });
+
+  it('says clearly when the data does not fit the model', async () => {
+    const { code, stderr } = await whittleInProcess('eval', MLP, '--data', `${fileURLToPath(new URL('../src/core/eval/datasets/testing/fixtures/', import.meta.url))}tiny-savez.npz`);
+    expect(code).toBe(1);
+    expect(stderr.trimEnd().split('\n').at(-1)).toMatch(/^whittle: the model, evaluation: /);
+  });
+});
+
+function argmax(logits: Float32Array, row: number): number {
+  let best = 0;
+  for (let c = 1; c < 10; c++) if (logits[row * 10 + c]! > logits[row * 10 + best]!) best = c;
+  return best;
+}
