@@ -5,6 +5,7 @@ import { constantValues } from '../../graph/constants.js';
 import { nodeInputs, opTypeOf, type Graph } from '../../graph/Graph.js';
 import type { Layer } from '../../graph/layers.js';
 import { DataType } from '../../onnx/dataType.js';
+import { int64ToNumber, type Int64Like } from '../../onnx/int64.js';
 import { readTensorValues, tensorDims } from '../../onnx/tensorData.js';
 import { layerName, layersInScope, type ScopeParams } from '../scope.js';
 
@@ -80,7 +81,7 @@ export function findPrunableWeights(graph: Graph, scope: ScopeParams, pass: stri
       skipped.push({ layer: name, reason: `its weight '${tensorName}' has ${dims.length} dimension(s), not a matrix or filter bank` });
       continue;
     }
-    const transB = (layer.node.proto.attribute ?? []).some((a) => a.name === 'transB' && Number(a.i) === 1);
+    const transB = (layer.node.proto.attribute ?? []).some((a) => a.name === 'transB' && int64ToNumber((a.i ?? 0) as Int64Like) === 1);
     weights.push({ layer: name, opType, tensor: tensorName, dims, values: readTensorValues(constant.tensor) as Float32Array, reduction: reductionLayout(opType, index, dims, transB) });
   }
   return { weights, skipped };

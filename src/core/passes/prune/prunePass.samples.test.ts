@@ -57,7 +57,11 @@ function maskSmallest(tensors: Float32Array[], masks: Uint8Array[], count: numbe
 function referenceMasks(weights: PrunableWeight[], params: PruneParams): Uint8Array[] {
   const masks = weights.map((w) => new Uint8Array(w.values.length).fill(1));
   if (params.pattern === '2:4') {
-    weights.forEach(({ values, reduction: { outer, length, inner } }, t) => {
+    weights.forEach(({ values, dims, opType }, t) => {
+      // The samples' Gemms store B as (out, in) with transB = 1, Convs as (O, I, kh, kw): groups run
+      // along `in` / I.
+      expect(opType === 'Conv' ? dims.length : opType).toBe(opType === 'Conv' ? 4 : 'Gemm');
+      const [outer, length, inner] = [dims[0]!, dims[1]!, dims.slice(2).reduce((a, b) => a * b, 1)];
       for (let o = 0; o < outer; o++)
         for (let i = 0; i < inner; i++)
           for (let start = 0; start < length; start += 4) {
@@ -103,6 +107,10 @@ const WEIGHT_PATTERNS: [string, Partial<PruneParams>][] = [
 describe.each(models().map((m) => m.id))('%s', (id) => {
   const { graph } = models().find((m) => m.id === id)!;
   const images = 64;
+  it('its Gemms all store B transposed (what the 2:4 reference assumes)', () => {
+    for (const node of graph.nodes.filter((n) => n.proto.opType === 'Gemm')) expect(node.proto.attribute!.find((a) => a.name === 'transB')?.i?.toString()).toBe('1');
+  });
+
 
   it.each(WEIGHT_PATTERNS)('%s: zeros exactly where the reference mask says; ORT web and node match the masked original', async (_, params) => {
     const { graph: pruned } = await pruneGraph(graph, params, context);
