@@ -1,7 +1,10 @@
 // The Prune block: fills and checks its params (PruneParams.ts), then prunes by pattern —
-// 'unstructured' and '2:4' zero single weights in place (weightPruning.ts), 'channel' removes whole
-// output channels and everything that depends on them (channelPruning.ts). The result carries a
-// PruneReport in its metadata; `pruneGraph` also returns it, for callers that show it.
+// 'unstructured' and '2:4' zero single weights in place (weightPruning.ts): the tensors stay dense
+// float32 in the file, so the file keeps its size and the saving shows in its gzip bytes, which the
+// chart reports; 'channel' removes whole output channels and everything that depends on them
+// (channelPruning.ts), so tensors, parameters and compute really shrink. The result carries a
+// PruneReport in its metadata; `pruneGraph` also returns it, and `planChannelPruning` tells a UI
+// beforehand which channel groups would be pruned and which are skipped, with why.
 //
 //   const out = await prunePass(graph, { sparsity: 0.3, pattern: 'channel', criterion: 'bn' }, ctx);
 import type { Graph } from '../../graph/Graph.js';
