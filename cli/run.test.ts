@@ -116,7 +116,7 @@ describe('whittle run', () => {
     });
     const { code, stdout, stderr } = await whittleInProcess('run', pipeline, '--out', out, '--json');
     expect(code).toBe(1);
-    expect(stderr).toContain("whittle: [3/3] d failed: node 'd' (distill): distill: distill blocks cannot run yet");
+    expect(stderr).toContain("whittle: [3/3] d failed: node 'd' (distill): distill blocks cannot run yet");
     expect(stderr).toContain("whittle: 1 of 3 variants did not finish: 'd' (failed)");
     const results = JSON.parse(stdout) as WhittleResults;
     expect(results.variants.map((v) => v.id)).toEqual(['model', 'f']);

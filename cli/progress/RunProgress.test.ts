@@ -15,9 +15,9 @@ const EVENTS: PipelineEvent[] = [
   { type: 'variant', variantId: 'q[bits=4]', nodeId: 'q', status: 'failed', message: "node 'q' (quantize): boom" },
 ];
 
-function render(interactive: boolean): string {
+function render(interactive: boolean, columns?: number): string {
   let text = '';
-  const progress = new RunProgress({ write: (chunk: string) => (text += chunk) }, interactive);
+  const progress = new RunProgress({ write: (chunk: string) => (text += chunk), columns }, interactive);
   for (const event of EVENTS) progress.handle(event);
   progress.handle({ type: 'finished', run: { status: 'done', results: null, variants: [], notes: [] } });
   return text;
@@ -46,5 +46,13 @@ describe('RunProgress', () => {
     expect(text.endsWith('\r\x1b[2K')).toBe(false); // nothing left to clear once all settled
     const visible = text.split('\r\x1b[2K').at(-1)!;
     expect(visible).toBe("[2/2] ✗ q[bits=4] failed: node 'q' (quantize): boom\n");
+  });
+
+  it('cuts the bar line to the terminal width, so it can be redrawn in place', () => {
+    const text = render(true, 40);
+    const bars = text.split('\r\x1b[2K').filter((part) => /^\[[█░]/.test(part));
+    expect(bars.length).toBeGreaterThan(0);
+    for (const bar of bars) expect(bar.length).toBeLessThan(40);
+    expect(bars).toContain(`[${'█'.repeat(15)}${'░'.repeat(9)}]  1/2  q[bit…`);
   });
 });

@@ -14,6 +14,8 @@ const REDRAW_INTERVAL_MS = 80;
 
 export interface ProgressStream {
   write(text: string): unknown;
+  /** A terminal's width; the bar line is cut to it, since a wrapped line cannot be redrawn in place. */
+  columns?: number;
 }
 
 export class RunProgress {
@@ -102,7 +104,9 @@ export class RunProgress {
     const fraction = Math.min(1, (this.settled + inFlight) / this.total);
     const filled = Math.round(fraction * BAR_WIDTH);
     const bar = `[${'█'.repeat(filled)}${'░'.repeat(BAR_WIDTH - filled)}]`;
-    this.stream.write(`\r\x1b[2K${bar}  ${this.settled}/${this.total}  ${this.current}`);
+    const text = `${bar}  ${this.settled}/${this.total}  ${this.current}`;
+    const width = this.stream.columns;
+    this.stream.write(`\r\x1b[2K${width !== undefined && width > 1 && text.length >= width ? `${text.slice(0, width - 2)}…` : text}`);
     this.barShown = true;
   }
 

@@ -63,7 +63,7 @@ describe('runPipeline on in-process services', () => {
     const run = await runPipeline(pipeline, { services: await services(false), model: MODEL });
     const byId = Object.fromEntries(run.variants.map((v) => [v.variant.id, v]));
     expect(byId.d!.status).toBe('failed');
-    expect(byId.d!.message).toMatch(/^node 'd' \(distill\): distill: distill blocks cannot run yet: this version of Whittle has no distill pass \(blocks that run: quantize, prune/);
+    expect(byId.d!.message).toMatch(/^node 'd' \(distill\): distill blocks cannot run yet: this version of Whittle has no distill pass \(blocks that run: quantize, prune/);
     expect(byId.s!.status).toBe('failed');
     expect(byId.s!.message).toContain('static activation quantization needs a calibration dataset');
     expect(byId.w!.status).toBe('done');

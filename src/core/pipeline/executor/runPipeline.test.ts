@@ -350,7 +350,7 @@ describe('runPipeline failures', () => {
     );
     const { run: result, events } = await run(pipeline, services);
     expect(statuses(result)).toEqual({ model: 'done', p: 'failed', 'q[bits=8]': 'skipped', 'q[bits=4]': 'skipped', l: 'done' });
-    expect(result.variants.find((v) => v.variant.id === 'p')!.message).toBe("node 'p' (prune): prune: layer 'fc1' cannot be pruned");
+    expect(result.variants.find((v) => v.variant.id === 'p')!.message).toBe("node 'p' (prune): layer 'fc1' cannot be pruned");
     expect(services.callsOf('restart')).toEqual([]);
     expect(events.filter((e) => e.type === 'node' && e.nodeId === 'q').at(-1)).toMatchObject({ status: 'skipped' });
     expect((result.results!.failures as VariantFailure[]).map((f) => [f.id, f.status])).toEqual([

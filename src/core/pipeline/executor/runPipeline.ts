@@ -366,7 +366,10 @@ class Execution {
     } else if (isCancellation(error)) {
       this.tracker.fail(variant.id, `${where}: stopped ${doing} (${errorText(error)})`);
     } else {
-      this.tracker.fail(variant.id, `${where}${stage === 'evaluate' ? ', evaluation' : ''}: ${errorText(error)}`);
+      // A pass's own errors start with its block type ("prune: ..."), which `where` already names.
+      const text = errorText(error);
+      const detail = text.startsWith(`${variant.type}: `) ? text.slice(variant.type.length + 2) : text;
+      this.tracker.fail(variant.id, `${where}${stage === 'evaluate' ? ', evaluation' : ''}: ${detail}`);
     }
   }
 }
