@@ -8,6 +8,9 @@
 // the first convolution's 144 weights (one input channel, 3×3) is too much and costs the CNNs 4–18
 // points — the table shows it, and keepFirstLast brings it back under the bound. gzip is fflate's
 // at level 9 (measureModelSize), of the whole serialized .onnx, pruning report included.
+// Deep Compression style (prune 50 % globally, then int4 groups of 32, then gzip): the compression
+// ratio against the float32 file is reported; the zeros must survive quantization (symmetric int4
+// stores 0 as 0), so the gzip of pruned-then-quantized is asserted smaller than quantized alone.
 // WHITTLE_PRUNE_TABLE=1 also measures every configuration and prints the table.
 import { describe, expect, it } from 'vitest';
 import { createJsPassKernels } from '../../../kernels/js/passKernels.js';
@@ -19,6 +22,7 @@ import { runWithOrtNode } from '../../testing/onnxRuntimeReference.js';
 import type { PassContext } from '../Pass.js';
 import type { PruneParams } from './PruneParams.js';
 import { prunePass } from './prunePass.js';
+import { quantizePass } from '../quantize/quantizePass.js';
 
 const kernels = createJsPassKernels();
 const context = (): PassContext => ({ kernels, progress: () => {}, signal: new AbortController().signal });
@@ -90,6 +94,23 @@ describe.each(bundledSampleIds())('sample %s on its full test split', (id) => {
       expect(pruned.params / float.params, 'parameters as a fraction of float32').toBeLessThanOrEqual(0.75);
       expect(pruned.accuracy, 'the pruned model runs and predicts better than chance').toBeGreaterThan(0.1);
     }
+  });
+
+  it('Deep Compression style: prune 50 % + int4 groups of 32 + gzip', async () => {
+    const sample = loadBundledSample(id);
+    const batch = await bundledTestSet(sample.dataset);
+    const int4 = { bits: 4, granularity: 'group', groupSize: 32 } as const;
+    const quantizedOnly = await quantizePass(sample.graph, int4, context());
+    const both = await quantizePass(await prunePass(sample.graph, UNSTRUCTURED[1], context()), int4, context());
+    const [onlyBytes, bothBytes] = [encodeModel(modelFromGraph(quantizedOnly)), encodeModel(modelFromGraph(both))];
+    const [only, combined] = [measureModelSize(onlyBytes, quantizedOnly, kernels), measureModelSize(bothBytes, both, kernels)];
+    // The card's accuracy is the float32 model's, measured by ONNX Runtime on this split.
+    const [baseline, accuracy] = [sample.testAccuracy, await nativeAccuracy(bothBytes, batch)];
+    console.log(
+      `${id}: prune 50 % global + int4 g32: ${(accuracy * 100).toFixed(2)} % (drop ${((baseline - accuracy) * 100).toFixed(2)}), ${combined.sizeBytes} bytes, gzip ${combined.gzipBytes} — ${(sample.bytes.length / combined.gzipBytes).toFixed(1)}× smaller than the float32 file (int4 alone, gzipped: ${(sample.bytes.length / only.gzipBytes).toFixed(1)}×)`,
+    );
+    expect(combined.gzipBytes).toBeLessThan(0.95 * only.gzipBytes);
+    expect(combined.nonzeroParams).toBeLessThan(0.55 * combined.params);
   });
 
   it.runIf(process.env.WHITTLE_PRUNE_TABLE === '1')('every configuration (table)', async () => {
