@@ -1,11 +1,10 @@
-// `whittle run` and `whittle eval`: one sweep end to end through the real shim (`node
-// cli/whittle.mjs`, what `npx whittle` runs), checked against the results contract and re-measured
-// in ONNX Runtime; bad input of every kind through main() in-process, where no work starts.
+// `whittle run`: one sweep end to end through the real shim (`node cli/whittle.mjs`, what `npx
+// whittle` runs), checked against the results contract and re-measured in ONNX Runtime; runs
+// without data, with a failing block and with hashed file refs through main() in-process.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadArrayFileDataset } from '../src/core/eval/datasets/arrayFile.js';
@@ -13,7 +12,7 @@ import { takeImageBatch } from '../src/core/eval/datasets/imageBatch.js';
 import { sha256Hex } from '../src/core/pipeline/cacheKey.js';
 import { validateResults, type WhittleResults } from '../src/core/results/resultsContract.js';
 import { ortAccuracy, runModelInNode } from '../src/core/testing/bundledSamples.js';
-import { main } from './main.js';
+import { whittleInProcess } from './testing/whittleInProcess.js';
 
 const SHIM = fileURLToPath(new URL('./whittle.mjs', import.meta.url));
 const SAMPLES = fileURLToPath(new URL('../public/samples/', import.meta.url));
@@ -40,21 +39,6 @@ function quantizeSweep(extra: Record<string, unknown> = {}) {
     edges: [{ source: 'model', target: 'q' }],
     ...extra,
   };
-}
-
-class Collector extends Writable {
-  text = '';
-  override _write(chunk: Buffer | string, _encoding: BufferEncoding, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
-
-async function whittleInProcess(...args: string[]) {
-  const out = new Collector();
-  const err = new Collector();
-  const code = await main(args, out, err);
-  return { code, stdout: out.text, stderr: err.text };
 }
 
 describe('whittle run', () => {
@@ -145,59 +129,6 @@ describe('whittle run', () => {
     const right = await whittleInProcess('run', pipeline, '--model', MLP, '--data', NPZ, '--json');
     expect(right.code).toBe(0);
     expect(JSON.parse(right.stdout).variants[0].metrics.accuracy).toBeGreaterThan(0.85);
-  });
-
-  it('refuses a bad pipeline, model or dataset with one line naming the problem, before any work', async () => {
-    const cases: [string[], RegExp][] = [
-      [['run', pipelineFile('broken.json', '{ "type": "whittle-pipeline", ')], /^whittle: .*broken\.json: not a valid pipeline: the pipeline is not valid JSON: /],
-      [['run', pipelineFile('bits.json', { ...quantizeSweep(), nodes: [{ id: 'model', type: 'model' }, { id: 'q', type: 'quantize', params: { bits: 5 } }] })], /^whittle: .*bits\.json: not a valid pipeline: node 'q': bits must be one of 2, 3, 4, 8, 16; got 5\n$/],
-      [['run', pipelineFile('cycle.json', { ...quantizeSweep(), edges: [] })], /^whittle: .*cycle\.json: not a valid pipeline: .*'q'/],
-      [['run', pipelineFile('nosample.json', quantizeSweep({ model: { sample: 'resnet-9000' } }))], /^whittle: .*nosample\.json: its model is the sample 'resnet-9000', which this Whittle does not have \(samples: fashion-cnn, fashion-mlp, .*mnist-cnn\)\n$/],
-      [['run', pipelineFile('nodata.json', quantizeSweep({ dataset: { sample: 'cifar-10' } }))], /^whittle: .*nodata\.json: its dataset is the sample 'cifar-10', which this Whittle does not have \(sample datasets: fashion-mnist, mnist\)\n$/],
-      [['run', pipelineFile('nomodel.json', { ...quantizeSweep(), model: undefined })], /^whittle: .*nomodel\.json: names no model; give one with --model M\.onnx\n$/],
-      [['run', pipelineFile('ok.json', quantizeSweep()), '--model', pipelineFile('garbage.onnx', 'this is not a model')], /^whittle: garbage\.onnx: /],
-      [['run', pipelineFile('ok2.json', quantizeSweep()), '--data', pipelineFile('garbage.npz', 'PK not really')], /^whittle: garbage\.npz: /],
-      [['run', join(folder, 'absent.json')], /^whittle: .*absent\.json: no such file\n$/],
-      [['eval', MLP, '--data', pipelineFile('empty.npz', '')], /^whittle: empty\.npz: is empty \(0 bytes\)\n$/],
-    ];
-    for (const [args, message] of cases) {
-      const { code, stdout, stderr } = await whittleInProcess(...args);
-      expect({ args, code, stdout }).toEqual({ args, code: 1, stdout: '' });
-      expect(stderr).toMatch(message);
-      expect(stderr.trimEnd().split('\n')).toHaveLength(1);
-    }
-  });
-
-  it('refuses a bad command line with the usage', async () => {
-    for (const args of [['run'], ['run', 'a.json', 'b.json'], ['run', 'a.json', '--frobnicate'], ['run', 'a.json', '--out'], ['eval', MLP], ['run', 'a.json', '--model', 'x', '--model', 'y']]) {
-      const { code, stderr } = await whittleInProcess(...args);
-      expect({ args, code }).toEqual({ args, code: 2 });
-      expect(stderr).toContain('Usage: whittle <command>');
-    }
-  });
-});
-
-describe('whittle eval', () => {
-  it('measures one model on a dataset file', async () => {
-    const json = await whittleInProcess('eval', MLP, '--data', NPZ, '--json');
-    expect(json.code).toBe(0);
-    const payload = JSON.parse(json.stdout);
-    expect(payload).toMatchObject({ type: 'whittle-eval', version: 1, model: 'fashion-mlp.onnx', dataset: 'fashion-mnist-test-500.npz', evaluation: 'fashion-mnist-test-500.npz: all 500 test images' });
-    const data = loadArrayFileDataset(new Uint8Array(readFileSync(NPZ)), { fileName: 'test.npz', layout: 'nchw' });
-    const batch = takeImageBatch(data.test, 0, 500);
-    expect(payload.metrics).toMatchObject({ sizeBytes: readFileSync(MLP).length, params: 235_146, agreement: 1, sqnrDb: null });
-    expect(payload.metrics.accuracy).toBe(await ortAccuracy(new Uint8Array(readFileSync(MLP)), { x: batch.x, y: batch.y!, shape: batch.shape }));
-
-    const text = await whittleInProcess('eval', MLP, '--data', NPZ);
-    expect(text.stdout).toMatch(/^model +fashion-mlp\.onnx\ndata +fashion-mnist-test-500\.npz: all 500 test images\nsize +919 KB\n/);
-    expect(text.stdout).toContain(`\naccuracy  ${(payload.metrics.accuracy * 100).toFixed(2)} %\n`);
-    expect(text.stdout).not.toMatch(/agreement|SQNR/); // trivially 1 and null for a model on its own
-  });
-
-  it('says clearly when the data does not fit the model', async () => {
-    const { code, stderr } = await whittleInProcess('eval', MLP, '--data', `${fileURLToPath(new URL('../src/core/eval/datasets/testing/fixtures/', import.meta.url))}tiny-savez.npz`);
-    expect(code).toBe(1);
-    expect(stderr.trimEnd().split('\n').at(-1)).toMatch(/^whittle: the model, evaluation: /);
   });
 });
 
