@@ -128,12 +128,15 @@ function node(opType: string, name: string, input: string[], output: string[], a
   return new onnx.NodeProto({ name, opType, input, output, attribute: attributes });
 }
 
-/** Rewrites each layer; a quantized activation is shared by every layer reading it. */
-export function rewriteDynamicLayers(graph: Graph, layers: readonly DynamicLayer[], params: QuantizeParams, kernels: PassKernels): Graph {
+/**
+ * Rewrites each layer; a quantized activation is shared by every layer reading it. `betweenLayers`
+ * runs after each layer (progress, cancellation, a breath for the event loop).
+ */
+export async function rewriteDynamicLayers(graph: Graph, layers: readonly DynamicLayer[], params: QuantizeParams, kernels: PassKernels, betweenLayers: (done: number) => Promise<void> = async () => {}): Promise<Graph> {
   const edit = new GraphEditor(graph);
   const quantizedInputs = new Map<string, { q: string; scale: string; zeroPoint: string }>();
 
-  for (const layer of layers) {
+  for (const [index, layer] of layers.entries()) {
     const { name } = layer;
     const { id } = layer.node;
 
@@ -192,6 +195,7 @@ export function rewriteDynamicLayers(graph: Graph, layers: readonly DynamicLayer
       from = into;
     });
     edit.insertAfter(id, after);
+    await betweenLayers(index + 1);
   }
   return edit.build();
 }

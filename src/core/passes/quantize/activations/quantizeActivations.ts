@@ -9,7 +9,7 @@
 //           in onnxruntime-web as in native. (ConvInteger is avoided: int8 weights do not run in ORT Web.)
 // dynamic — MatMul / Gemm with a constant weight become DynamicQuantizeLinear + MatMulInteger
 //           (dynamicMatMul.ts): activations are quantized at run time, no calibration needed.
-import { PassError, throwIfCancelled, type PassContext } from '../../Pass.js';
+import { PassError, throwIfCancelled, yieldToEventLoop, type PassContext } from '../../Pass.js';
 import { layersInScope } from '../../scope.js';
 import type { Graph } from '../../../graph/Graph.js';
 import type { QuantizeParams } from '../QuantizeParams.js';
@@ -75,7 +75,10 @@ export async function quantizeMatMulsDynamic(graph: Graph, params: QuantizeParam
   throwIfCancelled(ctx, PASS);
   const layers = dynamicLayers(graph, layersInScope(graph, params, PASS, DYNAMIC_LAYER_OPS));
   if (layers.length === 0) return { graph, quantizedLayers: [] };
-  const result = rewriteDynamicLayers(graph, layers, params, ctx.kernels);
-  ctx.progress(1, `activations: ${layers.length} MatMul/Gemm layers quantized dynamically`);
+  const result = await rewriteDynamicLayers(graph, layers, params, ctx.kernels, async (done) => {
+    ctx.progress(done / layers.length, `activations: layer ${layers[done - 1]!.name} quantized dynamically (${done} of ${layers.length})`);
+    throwIfCancelled(ctx, PASS);
+    await yieldToEventLoop();
+  });
   return { graph: result, quantizedLayers: layers.map((l) => l.name) };
 }

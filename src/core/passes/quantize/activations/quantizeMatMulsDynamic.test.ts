@@ -12,7 +12,7 @@ import { ModelBuilder } from '../../../graph/ModelBuilder.js';
 import { runModelInNode } from '../../../testing/bundledSamples.js';
 import { runWithOrtNode } from '../../../testing/onnxRuntimeReference.js';
 import { takeImageBatch } from '../../../eval/datasets/imageBatch.js';
-import { PassError, type PassContext, type RuntimeFeed } from '../../Pass.js';
+import { PassCancelledError, PassError, type PassContext, type RuntimeFeed } from '../../Pass.js';
 import { layersInScope } from '../../scope.js';
 import { QUANTIZE_DEFAULTS, type QuantizeParams } from '../QuantizeParams.js';
 import { DYNAMIC_LAYER_OPS, dynamicLayers } from './dynamicMatMul.js';
@@ -149,6 +149,16 @@ describe('quantizeMatMulsDynamic', () => {
     const scale = readTensorValues(quantized.initializers.get(nodeInputs(scaleMul)[1]!)!) as Float32Array;
     const original = readTensorValues(graph.initializers.get('proj.weight')!) as Float32Array;
     original.forEach((w, i) => expect(Math.abs(q[i]! * scale[i % 5]! - w)).toBeLessThanOrEqual(scale[i % 5]! / 2 + 1e-7));
+  });
+
+  it('reports progress per layer up to 1 and stops when cancelled', async () => {
+    const messages: Array<[number, string | undefined]> = [];
+    await quantizeMatMulsDynamic(convGemmMatMulGraph(), params(), { ...context, progress: (f, m) => messages.push([f, m]) });
+    expect(messages.map(([f]) => f)).toEqual([0.5, 1]);
+    expect(messages[0]![1]).toMatch(/layer fc/);
+    const controller = new AbortController();
+    controller.abort();
+    await expect(quantizeMatMulsDynamic(convGemmMatMulGraph(), params(), { ...context, signal: controller.signal })).rejects.toThrow(PassCancelledError);
   });
 
   it('refuses what MatMulInteger cannot do, saying what to change', async () => {
