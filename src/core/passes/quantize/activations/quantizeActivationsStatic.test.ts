@@ -3,6 +3,7 @@
 // onnxruntime-web and onnxruntime-node, that both agree with the float simulation, and its errors.
 import { describe, expect, it } from 'vitest';
 import { createJsPassKernels } from '../../../../kernels/js/passKernels.js';
+import { createWasmPassKernels } from '../../../../kernels/wasm/createWasmPassKernels.js';
 import { DataType } from '../../../onnx/dataType.js';
 import { encodeModel } from '../../../onnx/modelFile.js';
 import { readTensorValues } from '../../../onnx/tensorData.js';
@@ -165,6 +166,16 @@ describe('quantizeActivationsStatic', () => {
     const simulated = logitsOf(await runSimulation(simulateQdqGraph(at12, kernels), feeds, runModelInNode));
     expect(compareLogits(logitsOf(await runWithOrtWebUnoptimized(bytes, feeds)), simulated, 5).max).toBeLessThan(1e-5);
     expect(compareLogits(logitsOf(await runModelInNode(bytes, feeds)), simulated, 5).agreement).toBe(1);
+  });
+
+  it('writes the same file with the wasm pass kernels as with the JS reference, for every calibration', async () => {
+    const wasm = await createWasmPassKernels();
+    for (const calibration of ['minmax', 'percentile', 'entropy', 'mse'] as CalibrationMethod[]) {
+      for (const symmetric of [true, false]) {
+        const [viaJs, viaWasm] = await Promise.all([kernels, wasm].map((k) => quantizeActivationsStatic(weights, params({ calibration, symmetric }), context({ kernels: k }))));
+        expect(encodeModel(modelFromGraph(viaWasm!)), `${calibration}, symmetric ${symmetric}`).toEqual(encodeModel(modelFromGraph(viaJs!)));
+      }
+    }
   });
 
   it('returns the graph itself when no layer is in scope', async () => {

@@ -4,6 +4,7 @@
 // its float simulation (fake-quantized weight, DynamicQuantizeLinear-style activation) says.
 import { describe, expect, it } from 'vitest';
 import { createJsPassKernels } from '../../../../kernels/js/passKernels.js';
+import { createWasmPassKernels } from '../../../../kernels/wasm/createWasmPassKernels.js';
 import { DataType } from '../../../onnx/dataType.js';
 import { encodeModel } from '../../../onnx/modelFile.js';
 import { readTensorValues, tensorDims } from '../../../onnx/tensorData.js';
@@ -149,6 +150,17 @@ describe('quantizeMatMulsDynamic', () => {
     const scale = readTensorValues(quantized.initializers.get(nodeInputs(scaleMul)[1]!)!) as Float32Array;
     const original = readTensorValues(graph.initializers.get('proj.weight')!) as Float32Array;
     original.forEach((w, i) => expect(Math.abs(q[i]! * scale[i % 5]! - w)).toBeLessThanOrEqual(scale[i % 5]! / 2 + 1e-7));
+  });
+
+  it('writes the same file with the wasm pass kernels as with the JS reference', async () => {
+    const wasm = await createWasmPassKernels();
+    for (const symmetric of [true, false]) {
+      for (const granularity of ['tensor', 'channel'] as const) {
+        const p = params({ symmetric, granularity });
+        const [viaJs, viaWasm] = await Promise.all([kernels, wasm].map((k) => quantizeMatMulsDynamic(graphFromModel(gemmVariantsModel()), p, { ...context, kernels: k })));
+        expect(encodeModel(modelFromGraph(viaWasm!.graph))).toEqual(encodeModel(modelFromGraph(viaJs!.graph)));
+      }
+    }
   });
 
   it('reports progress per layer up to 1 and stops when cancelled', async () => {
