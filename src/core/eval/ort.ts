@@ -129,6 +129,11 @@ export function float32Tensor(data: Float32Array, dims: readonly number[]): ort.
   return new ort.Tensor('float32', data, dims);
 }
 
+/** A numeric tensor over `data` (not copied): float32, int64 (BigInt64Array), int32, uint8 or int8. */
+export function numericTensor(type: 'float32' | 'int64' | 'int32' | 'uint8' | 'int8', data: Float32Array | BigInt64Array | Int32Array | Uint8Array | Int8Array, dims: readonly number[]): ort.Tensor {
+  return new ort.Tensor(type, data as Float32Array, dims);
+}
+
 /** Zero-filled feeds for every input of the session, symbolic dimensions set to 1. */
 export function zeroFeeds(runtime: RuntimeSession): Record<string, ort.Tensor> {
   const feeds: Record<string, ort.Tensor> = {};

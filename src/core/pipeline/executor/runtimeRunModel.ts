@@ -1,14 +1,8 @@
 // A RunModel (passes/Pass.ts) over ONNX Runtime through eval/ort.ts: what static calibration runs
 // its observed models with when the services are in-process (the CLI, tests). One session per
 // call, released after it; feeds of any RuntimeFeed type, every output copied out.
-//
-// ort.ts exports no tensor constructor, so the Tensor class is taken from the zero feed ort.ts makes
-// for the session (the same class the session checks feeds against), as eval/ortBatches.ts does.
-// When ort.ts gains a RunModel of its own, this module should give way to it.
-import { createSession, describeRuntimeError, disposeSession, zeroFeeds, type RuntimeTensor } from '../../eval/ort.js';
+import { createSession, describeRuntimeError, disposeSession, numericTensor, type RuntimeTensor } from '../../eval/ort.js';
 import { PassError, type RunModel, type RuntimeFeed } from '../../passes/Pass.js';
-
-type TensorConstructor = new (type: RuntimeFeed['type'], data: RuntimeFeed['data'], dims: readonly number[]) => RuntimeTensor;
 
 const OUTPUT_TYPES = new Set<string>(['float32', 'int64', 'int32', 'uint8', 'int8']);
 
@@ -20,11 +14,8 @@ export const runModelWithRuntime: RunModel = async (modelBytes, feeds) => {
     throw new PassError('calibration', `ONNX Runtime cannot open the model to observe it: ${describeRuntimeError(error)}`);
   }
   try {
-    const zero = Object.values(zeroFeeds(runtime))[0];
-    if (!zero) throw new PassError('calibration', 'the model has no inputs to feed');
-    const Tensor = zero.constructor as TensorConstructor;
     const inputs: Record<string, RuntimeTensor> = {};
-    for (const [name, feed] of Object.entries(feeds)) inputs[name] = new Tensor(feed.type, feed.data, feed.dims);
+    for (const [name, feed] of Object.entries(feeds)) inputs[name] = numericTensor(feed.type, feed.data, feed.dims);
     let results: Record<string, RuntimeTensor>;
     try {
       results = await runtime.session.run(inputs);
