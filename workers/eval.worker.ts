@@ -1,7 +1,10 @@
-// The eval worker: ONNX Runtime sessions live here, off the main thread. For now it probes a freshly
-// opened model: one session, one warm-up and one timed run on zero-filled inputs, then disposal.
+// The eval worker: ONNX Runtime sessions live here, off the main thread. It probes a freshly opened
+// model (one session, one warm-up and one timed run on zero-filled inputs, then disposal), and
+// evaluates the pipeline's variants on the pipeline's data (the evaluation half of
+// src/app/pipeline/workerServices.ts; the work is in pipeline/ and src/core/eval).
 import * as Comlink from 'comlink';
 import { createSession, describeRuntimeError, disposeSession, runOnce, type RuntimeSession } from '../src/core/eval/ort';
+import { createEvalPipelineApi } from './pipeline/pipelineApis';
 import type { EvalApi } from './protocol';
 
 const api: EvalApi = {
@@ -22,6 +25,8 @@ const api: EvalApi = {
       await disposeSession(runtime).catch(() => undefined);
     }
   },
+
+  ...createEvalPipelineApi(),
 };
 
 Comlink.expose(api, self);
