@@ -26,23 +26,25 @@ function handleFor<Api>(worker: Worker, name: string, onCrash: () => void): Work
   return { remote: Comlink.wrap<Api>(worker), crashed };
 }
 
+/** A new engine worker. The studio's own is engineWorker(); pipeline runs start their own (app/pipeline/workerServices.ts). */
+export function createEngineWorker(): Worker {
+  return new Worker(new URL('../../workers/engine.worker.ts', import.meta.url), { type: 'module', name: 'engine' });
+}
+
+/** A new eval worker. The studio's own is evalWorker(); pipeline runs start their own (app/pipeline/workerServices.ts). */
+export function createEvalWorker(): Worker {
+  return new Worker(new URL('../../workers/eval.worker.ts', import.meta.url), { type: 'module', name: 'eval' });
+}
+
 let engine: WorkerHandle<EngineApi> | null = null;
 let evaluator: WorkerHandle<EvalApi> | null = null;
 
 export function engineWorker(): WorkerHandle<EngineApi> {
-  engine ??= handleFor<EngineApi>(
-    new Worker(new URL('../../workers/engine.worker.ts', import.meta.url), { type: 'module', name: 'engine' }),
-    'engine',
-    () => (engine = null),
-  );
+  engine ??= handleFor<EngineApi>(createEngineWorker(), 'engine', () => (engine = null));
   return engine;
 }
 
 export function evalWorker(): WorkerHandle<EvalApi> {
-  evaluator ??= handleFor<EvalApi>(
-    new Worker(new URL('../../workers/eval.worker.ts', import.meta.url), { type: 'module', name: 'eval' }),
-    'eval',
-    () => (evaluator = null),
-  );
+  evaluator ??= handleFor<EvalApi>(createEvalWorker(), 'eval', () => (evaluator = null));
   return evaluator;
 }
