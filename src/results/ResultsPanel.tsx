@@ -1,0 +1,73 @@
+// The results of the pipeline run, docked under the workspace once a run has started: a status line
+// with the run's progress, the Pareto chart on the left, the results table and the run log on the
+// right. Chart and table share one selection (resultsStore.selectedVariantId). The panel folds to
+// its status line and back; it reads everything from resultsStore.
+import { useMemo, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { ParetoChart } from '../charts/ParetoChart';
+import { currentResults, runCounts, runFraction, useResultsStore, type ResultsState } from '../stores/resultsStore';
+import { ResultsTable } from './ResultsTable';
+import { RunLog } from './RunLog';
+import './results.css';
+
+function statusLine(status: ResultsState['status'], counts: ReturnType<typeof runCounts>): string {
+  const problems = [
+    counts.failed > 0 ? `${counts.failed} failed` : '',
+    counts.skipped > 0 ? `${counts.skipped} skipped` : '',
+    counts.cancelled > 0 ? `${counts.cancelled} cancelled` : '',
+  ].filter(Boolean);
+  const tail = problems.length > 0 ? ` · ${problems.join(', ')}` : '';
+  const variants = `${counts.total} variant${counts.total === 1 ? '' : 's'}`;
+  if (status === 'running') return `Running · ${counts.done} of ${variants} done${tail}`;
+  if (status === 'cancelled') return `Cancelled · ${counts.done} of ${variants} done${tail}`;
+  return `Done · ${counts.done} of ${variants}${tail}`;
+}
+
+export function ResultsPanel() {
+  const { status, runId, data, plan, progress, finished, log, results, selectedVariantId, selectVariant } = useResultsStore(
+    useShallow((s) => ({
+      status: s.status,
+      runId: s.runId,
+      data: s.data,
+      plan: s.plan,
+      progress: s.progress,
+      finished: s.finished,
+      log: s.log,
+      results: s.results,
+      selectedVariantId: s.selectedVariantId,
+      selectVariant: s.selectVariant,
+    })),
+  );
+  const [folded, setFolded] = useState(false);
+  const counts = useMemo(() => runCounts({ plan, progress }), [plan, progress]);
+  const document = useMemo(() => currentResults({ results, finished }), [results, finished]);
+  const percent = Math.round(100 * runFraction({ plan, progress }));
+
+  return (
+    <section className={folded ? 'results-panel is-folded' : 'results-panel'} data-testid="results-panel" data-run-status={status} data-run-id={runId} aria-label="Results">
+      <header className="results-header">
+        <strong>Results</strong>
+        <span className="results-status-line" data-testid="results-status">
+          {statusLine(status, counts)}
+        </span>
+        {status === 'running' && (
+          <span className="results-run-progress" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent}>
+            <span style={{ width: `${percent}%` }} />
+          </span>
+        )}
+        <button type="button" className="button button-ghost results-fold" aria-expanded={!folded} onClick={() => setFolded(!folded)} title={folded ? 'Show the results' : 'Fold the results to this line'}>
+          {folded ? 'Show' : 'Hide'}
+        </button>
+      </header>
+      {!folded && (
+        <div className="results-body">
+          <ParetoChart finished={finished} plan={plan} data={data} selectedVariantId={selectedVariantId} onSelect={selectVariant} />
+          <div className="results-side">
+            <ResultsTable finished={finished} plan={plan} progress={progress} document={document} selectedVariantId={selectedVariantId} onSelect={selectVariant} />
+            <RunLog log={log} onSelect={selectVariant} />
+          </div>
+        </div>
+      )}
+    </section>
+  );
+}
