@@ -22,14 +22,16 @@ import { validateResults } from '../src/core/results/resultsContract';
 import { SAMPLES_DIRECTORY } from '../src/core/testing/bundledSamples';
 import type { EvaluationSettings } from '../workers/protocol';
 import type { PageRunReport, PageRunRequest } from './support/pipelineWorkersPage';
-import { PIPELINE_WORKERS_PAGE, startPipelineWorkersPageServer, type PageServer } from './support/pipelineWorkersPageServer';
+import { startTestPageServer, type TestPageServer } from './support/testPageServer';
+
+const PIPELINE_WORKERS_PAGE = 'e2e/support/pipelineWorkersPage.html';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, WAIT_MS } from './support/studio';
 
 const SETTINGS: EvaluationSettings = { quick: true, latencyRuns: 3 };
 const SWEEP = pipelineOf([{ id: 'q', type: 'quantize', params: { bits: [8, 4] } }]);
 const BASE_REQUEST = { pipeline: SWEEP, model: 'fashion-mlp', dataset: 'fashion-mnist', settings: SETTINGS } satisfies PageRunRequest;
 
-let server: PageServer;
+let server: TestPageServer;
 let profileDir: string;
 let context: BrowserContext;
 let page: Page;
@@ -40,7 +42,7 @@ let allowed: RegExp[] = [];
 let reference: PipelineRun;
 
 beforeAll(async () => {
-  const [started, dataset] = await Promise.all([startPipelineWorkersPageServer(), loadSampleDataset('fashion-mnist', nodeDatasetFileReader(), { splits: ['test'] })]);
+  const [started, dataset] = await Promise.all([startTestPageServer({ name: 'pipeline-page', pages: { pipelineWorkers: PIPELINE_WORKERS_PAGE }, withPublic: true, crossOriginIsolated: true }), loadSampleDataset('fashion-mnist', nodeDatasetFileReader(), { splits: ['test'] })]);
   server = started;
   const inProcess = await createInProcessServices({ data: { dataset, key: 'sample:fashion-mnist' }, evaluation: SETTINGS, modelFileName: 'fashion-mlp.onnx' });
   reference = await runPipeline(SWEEP, { services: inProcess, model: new Uint8Array(await readFile(`${SAMPLES_DIRECTORY}fashion-mlp.onnx`)) });

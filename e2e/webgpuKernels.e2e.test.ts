@@ -1,4 +1,4 @@
-// The kernels in a real browser: test pages bundled by Vite (e2e/support/kernelPageServer.ts) run in
+// The kernels in a real browser: test pages bundled by Vite (e2e/support/testPageServer.ts) run in
 // Debian's Chromium with --enable-unsafe-webgpu (a SwiftShader CPU adapter here), on the page and in
 // a module worker. The WebGPU backend's WGSL gemm and conv2d, and the wasm backend fetched as a
 // bundled asset, run on seeded random inputs and are compared in the browser with the JS reference
@@ -10,10 +10,12 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { BackendReport, KernelChecksReport } from './support/kernelChecks';
-import { KERNEL_PAGES, startKernelPageServer, type KernelPageServer } from './support/kernelPageServer';
+import { startTestPageServer, type TestPageServer } from './support/testPageServer';
+
+const KERNEL_PAGES = { webgpuKernels: 'e2e/support/webgpuKernelsPage.html' } as const;
 import { CHROMIUM_ARGS, CHROMIUM_PATH, WAIT_MS } from './support/studio';
 
-let server: KernelPageServer;
+let server: TestPageServer;
 let profileDir: string;
 let context: BrowserContext;
 let page: Page;
@@ -21,7 +23,7 @@ let reports: KernelChecksReport[];
 const pageProblems: string[] = [];
 
 beforeAll(async () => {
-  server = await startKernelPageServer();
+  server = await startTestPageServer({ name: 'kernel-pages', pages: KERNEL_PAGES });
   profileDir = await mkdtemp(join(tmpdir(), 'whittle-webgpu-'));
   context = await chromium.launchPersistentContext(profileDir, {
     executablePath: CHROMIUM_PATH,
