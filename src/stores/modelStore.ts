@@ -17,6 +17,11 @@ export interface LoadedModel {
   summary: ModelSummary;
   view: GraphView;
   positions: NodePositions;
+  /**
+   * The model as one self-contained .onnx (external data inlined): what pipeline runs start from.
+   * Kept on this thread because each run hands a copy to its own workers.
+   */
+  bytes: Uint8Array;
   /** Distinguishes two loads of the same file, so views reset on every load. */
   loadId: number;
 }
@@ -76,9 +81,11 @@ export const useModelStore = create<ModelState>()((set, get) => ({
       const positions = await layoutGraphView(view);
       if (generation !== loadGeneration) return;
       useUiStore.getState().clearSelection();
-      set({ model: { summary, view, positions, loadId: generation }, loading: false, error: null, sampleCard: null });
+      const bytes = new Uint8Array(runtimeBytes);
+      set({ model: { summary, view, positions, bytes, loadId: generation }, loading: false, error: null, sampleCard: null });
       // The probe competes for cores with the first render of the graph; let the render go first.
-      requestAnimationFrame(() => setTimeout(() => void useRuntimeStore.getState().probe(runtimeBytes, summary.fileName), 50));
+      // It gets a copy: the buffer is transferred to the eval worker, and `bytes` must stay usable.
+      requestAnimationFrame(() => setTimeout(() => void useRuntimeStore.getState().probe(runtimeBytes.slice(0), summary.fileName), 50));
     } catch (error) {
       if (generation === loadGeneration) set({ loading: false, error: unexpected(fileName, error) });
     }
