@@ -1,10 +1,14 @@
 // Writes the static plan into the graph: a QuantizeLinear → DequantizeLinear pair per planned
-// activation, and int32 biases. A tensor made by a node keeps its name on the DequantizeLinear's
-// output (the producer's output is renamed), so every reader — other layers, graph outputs,
-// subgraphs — sees the quantized value without being touched and the graph's output names stay;
-// a graph input gets a new dequantized name that its readers switch to.
+// activation, and int32 biases. A layer output keeps its name on the DequantizeLinear's output
+// (the producer's output is renamed), so every reader — other layers, graph outputs, subgraphs —
+// sees the quantized value without being touched and the graph's output names stay:
 //
-//   producer → T_float → QuantizeLinear → T_quantized → DequantizeLinear → T → readers
+//   layer → T_float → QuantizeLinear → T_quantized → DequantizeLinear → T → every reader
+//
+// A tensor that is only a layer input gets a new dequantized name that just those layers switch to:
+//
+//   producer → T → QuantizeLinear → T_quantized → DequantizeLinear → T_dequantized → the layers
+//              └──────────────────────────────────────────────────────────────────→ other readers
 import { onnx } from '../../../onnx/generated/onnx.js';
 import { DataType } from '../../../onnx/dataType.js';
 import { makeTensorProto } from '../../../onnx/tensorData.js';
@@ -65,15 +69,21 @@ export function insertActivationQdq(graph: Graph, plan: StaticActivationPlan, qu
     if (!quantization) throw new Error(`insertActivationQdq: no quantization for '${tensor}'`);
     const parameters = quantizationInitializers(edit, tensor, quantization);
     const producer = producerId.get(tensor);
-    if (producer) {
+    const readers = plan.layerReaders.get(tensor);
+    if (producer && !readers) {
       const float = edit.freshName(`${tensor}_float`);
       const { proto } = edit.node(producer);
       edit.replaceNode(producer, new onnx.NodeProto({ ...proto, output: (proto.output ?? []).map((o) => (o === tensor ? float : o)) }));
       edit.insertAfter(producer, qdqPair(edit, tensor, float, tensor, parameters));
-    } else {
-      const dequantized = edit.freshName(`${tensor}_dequantized`);
-      edit.renameValueReads(tensor, dequantized);
-      edit.prepend(qdqPair(edit, tensor, tensor, dequantized, parameters));
+      continue;
+    }
+    const dequantized = edit.freshName(`${tensor}_dequantized`);
+    const pair = qdqPair(edit, tensor, tensor, dequantized, parameters);
+    if (producer) edit.insertAfter(producer, pair);
+    else edit.prepend(pair);
+    for (const id of readers ?? []) {
+      const { proto } = edit.node(id);
+      edit.replaceNode(id, new onnx.NodeProto({ ...proto, input: (proto.input ?? []).map((i) => (i === tensor ? dequantized : i)) }));
     }
   }
 

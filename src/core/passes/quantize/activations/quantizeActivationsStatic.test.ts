@@ -47,16 +47,20 @@ describe('quantizeActivationsStatic', () => {
     expect(encodeModel(modelFromGraph(weights))).toEqual(before);
 
     const quantizeInputs = nodesOf(quantized, 'QuantizeLinear').map((n) => nodeInputs(n)[0]);
-    expect(quantizeInputs).toEqual(['input', 'conv_out_float', 'flat_float', 'fc_out_float', 'relu2_out_float']);
+    expect(quantizeInputs).toEqual(['input', 'conv_out_float', 'flat', 'fc_out_float', 'relu2_out']);
     // Layers keep their ids, names and ops; the graph keeps its output name.
     for (const [id, op] of [['conv', 'Conv'], ['fc', 'Gemm'], ['proj', 'MatMul']]) {
       const node = quantized.nodes.find((n) => n.id === id)!;
       expect([node.proto.name, opTypeOf(node)]).toEqual([id, op]);
     }
     expect(quantized.outputs.map((o) => o.name)).toEqual(['logits']);
-    // Readers of a graph input switch to its dequantized value; a node output keeps its name on the DQ.
-    expect(nodeInputs(quantized.nodes.find((n) => n.id === 'conv')!)[0]).toBe('input_dequantized');
-    expect(nodesOf(quantized, 'DequantizeLinear').map((n) => n.proto.output![0])).toEqual(expect.arrayContaining(['conv_out', 'flat', 'relu2_out']));
+    // A layer output keeps its name on the DQ, for every reader; a tensor that is only a layer input
+    // gets a dequantized name that the layers, and only they, read.
+    expect(nodesOf(quantized, 'DequantizeLinear').map((n) => n.proto.output![0])).toEqual(
+      expect.arrayContaining(['input_dequantized', 'conv_out', 'flat_dequantized', 'fc_out', 'relu2_out_dequantized']),
+    );
+    expect(['conv', 'fc', 'proj'].map((id) => nodeInputs(quantized.nodes.find((n) => n.id === id)!)[0])).toEqual(['input_dequantized', 'flat_dequantized', 'relu2_out_dequantized']);
+    expect(nodeInputs(quantized.nodes.find((n) => n.id === 'relu1')!)).toEqual(['conv_out']);
   });
 
   it('writes the bias as int32 at scale s_x · s_w, and gives the Gemm weight an explicit zero point', async () => {

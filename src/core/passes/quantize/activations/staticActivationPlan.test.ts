@@ -18,6 +18,12 @@ describe('planStaticActivations', () => {
   it('quantizes the activation inputs and the outputs of every layer, except graph outputs', () => {
     const p = plan(convGemmMatMulGraph());
     expect(p.tensors).toEqual(['input', 'conv_out', 'flat', 'fc_out', 'relu2_out']);
+    // Layer outputs are read quantized by everyone; plain layer inputs only by their layers.
+    expect([...p.layerReaders]).toEqual([
+      ['input', ['conv']],
+      ['flat', ['fc']],
+      ['relu2_out', ['proj']],
+    ]);
     // Float weights: the bias stays float and no zero point is added.
     expect(p.biases).toEqual([]);
     expect(p.weightZeroPoints).toEqual([]);
@@ -51,7 +57,9 @@ describe('planStaticActivations', () => {
   });
 
   it('plans one pair for an activation that several layers read', () => {
-    expect(plan(graphFromModel(sharedInputModel())).tensors).toEqual(['input', 'a_out', 'b_out']);
+    const p = plan(graphFromModel(sharedInputModel()));
+    expect(p.tensors).toEqual(['input', 'a_out', 'b_out']);
+    expect(p.layerReaders.get('input')).toEqual(['convA', 'convB']);
   });
 
   it('finds the activation of a MatMul whose constant is the first operand', () => {

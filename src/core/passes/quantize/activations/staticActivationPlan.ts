@@ -13,6 +13,11 @@
 // the Gemm with a following Relu into a float FusedGemm and the int8 kernel is lost. A tensor gets
 // one pair however many layers read it.
 //
+// Who reads the quantized value: every reader of a layer's output (its producer must feed the
+// QuantizeLinear alone to be fused), but only the layers themselves when the tensor is just a layer
+// input — a residual Add next to a convolution keeps reading the float value. That is as exact, and
+// it keeps the DequantizeLinear to one reader, without which ORT does not fuse int8 activations.
+//
 // The bias is rewritten as int32 with scale s_x · s_w[c] (what the fused kernel adds to its int32
 // accumulator) when the weight already comes out of an 8-bit DequantizeLinear with one scale per
 // tensor or per output channel; otherwise the bias stays float and ORT decides for itself. ORT fuses
@@ -55,6 +60,11 @@ export interface PlannedZeroPoint {
 export interface StaticActivationPlan {
   /** Activations that get a QuantizeLinear → DequantizeLinear pair, in graph order. */
   tensors: string[];
+  /**
+   * For activations that are only layer inputs: the ids of the layers that read the quantized value
+   * (other readers keep the float one). Activations not listed are read quantized by everyone.
+   */
+  layerReaders: Map<string, string[]>;
   biases: PlannedBias[];
   weightZeroPoints: PlannedZeroPoint[];
 }
@@ -143,6 +153,8 @@ export function planStaticActivations(graph: Graph, layers: readonly Layer[]): S
     return index === undefined ? undefined : graph.nodes[index];
   };
   const chosen = new Set<string>();
+  const layerOutputs = new Set<string>();
+  const layerReaders = new Map<string, string[]>();
   const biases: PlannedBias[] = [];
   const weightZeroPoints = new Map<string, PlannedZeroPoint>();
   const graphOutputs = new Set(graph.outputs.map((o) => o.name ?? ''));
@@ -155,12 +167,21 @@ export function planStaticActivations(graph: Graph, layers: readonly Layer[]): S
     const op = opTypeOf(node);
     const activationSlots = op === 'MatMul' ? [0, 1] : [0];
     const activations = activationSlots.filter((i) => !weightInputs.has(i)).map((i) => nodeInputs(node)[i]);
-    for (const activation of activations) if (quantizable(activation)) chosen.add(activation);
+    for (const activation of activations) {
+      if (!quantizable(activation)) continue;
+      chosen.add(activation);
+      const readers = layerReaders.get(activation) ?? [];
+      if (!readers.includes(node.id)) readers.push(node.id);
+      layerReaders.set(activation, readers);
+    }
     const output = nodeOutputs(node)[0];
     // An output that only feeds QuantizeLinear nodes is quantized already (a second run of the pass).
     const readers = consumers.get(output ?? '') ?? [];
     const quantizedAlready = readers.length > 0 && readers.every((i) => isDomainOp(graph.nodes[i], 'QuantizeLinear'));
-    if (output && !quantizedAlready && (op === 'Conv' || !graphOutputs.has(output))) chosen.add(output);
+    if (output && !quantizedAlready && (op === 'Conv' || !graphOutputs.has(output))) {
+      chosen.add(output);
+      layerOutputs.add(output);
+    }
     if (op === 'Gemm') {
       const weight = nodeInputs(node)[1] ?? '';
       const zeroPoint = constants.has(weight) ? null : missingZeroPoint(producerOf(weight), constants);
@@ -175,5 +196,6 @@ export function planStaticActivations(graph: Graph, layers: readonly Layer[]): S
 
   // Graph order: inputs first, then node outputs as the nodes come.
   const order = [...graph.inputs.map((i) => i.name ?? ''), ...graph.nodes.flatMap(nodeOutputs)];
-  return { tensors: order.filter((name) => chosen.has(name)), biases, weightZeroPoints: [...weightZeroPoints.values()] };
+  for (const output of layerOutputs) layerReaders.delete(output);
+  return { tensors: order.filter((name) => chosen.has(name)), layerReaders, biases, weightZeroPoints: [...weightZeroPoints.values()] };
 }
