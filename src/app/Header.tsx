@@ -1,5 +1,7 @@
-// The top bar: brand, the open model's name and size, the runtime badge, samples, Open, panel toggle.
+// The top bar: brand, the open model's name and size, the runtime badge, samples, Open, Run /
+// Cancel for the pipeline, panel toggle.
 import { useShallow } from 'zustand/react/shallow';
+import { RunButton } from '../pipelinePanel/RunButton';
 import { useModelStore } from '../stores/modelStore';
 import { useUiStore } from '../stores/uiStore';
 import { formatBytes } from './formatNumbers';
@@ -29,6 +31,7 @@ export function Header() {
         <RuntimeBadge />
         <SamplePicker />
         <OpenFileButton />
+        <RunButton />
         <button type="button" className="button button-ghost" aria-pressed={panelOpen} onClick={togglePanel} title="Toggle the summary panel">
           <svg viewBox="0 0 16 16" width="14" height="14" aria-hidden>
             <rect x="1.75" y="2.75" width="12.5" height="10.5" rx="1.5" fill="none" stroke="currentColor" strokeWidth="1.4" />
