@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { chooseBits, estimatedDrop, raiseMostSensitive, type LayerOptions } from './chooseBits.js';
+import { cheapestRaise, chooseBits, estimatedDrop, estimatedSavedBytes, furtherMoves, raiseMostSensitive, type LayerOptions } from './chooseBits.js';
 
 /** A layer of `bytes` float32 bytes, with drops at 8, 4 and 2 bits. */
 function layer(name: string, bytes: number, drops: [number, number, number]): LayerOptions {
@@ -95,5 +95,31 @@ describe('chooseBits', () => {
     expect(Object.fromEntries(raiseMostSensitive(layers, new Map([['a', 2], ['b', 4]]))!)).toEqual({ a: 4, b: 4 });
     expect(Object.fromEntries(raiseMostSensitive(layers, new Map([['a', 4], ['b', 4]]))!)).toEqual({ a: 4, b: 8 });
     expect(Object.fromEntries(raiseMostSensitive(layers, new Map([['a', 8]]))!)).toEqual({});
+  });
+
+  it('lists the further moves that could fit alone, best bytes per point first', () => {
+    const layers = [layer('a', 40_000, [0, 0.2, 0.6]), layer('b', 4_000, [0, 0.1, 0.9]), layer('c', 40_000, [1.5, 3, 6])];
+    const choice = new Map([['a', 4], ['b', 8]]);
+    // a→2 saves 2,500 more for 0.4 more; b→4 500 for 0.1; b→2 750 for 0.9; c is over the limit alone.
+    expect(furtherMoves(layers, choice, 1)).toEqual([
+      { layer: 'a', bits: 2 },
+      { layer: 'b', bits: 4 },
+      { layer: 'b', bits: 2 },
+    ]);
+    // Within 0.5 alone: a at 2 bits (0.6) and b at 2 bits (0.9) cannot fit.
+    expect(furtherMoves(layers, choice, 0.5)).toEqual([{ layer: 'b', bits: 4 }]);
+    expect(furtherMoves(layers, new Map([['a', 2], ['b', 2]]), 1)).toEqual([]);
+  });
+
+  it('makes room by raising the layer that gives up the fewest bytes per point, never the one kept', () => {
+    const layers = [layer('a', 40_000, [0, 1, 30]), layer('b', 8_000, [0.2, -0.2, 5]), layer('c', 800, [0.3, 0.8, 20])];
+    const choice = new Map([['a', 4], ['b', 4], ['c', 4]]);
+    expect(estimatedSavedBytes(layers, choice)).toBe(35_000 + 7_000 + 700);
+    // c 4→8 gives up 100 bytes for 0.5 points; b 4→8 gives up 1,000 for nothing regained.
+    const once = cheapestRaise(layers, choice, 'a')!;
+    expect(Object.fromEntries(once)).toEqual({ a: 4, b: 4, c: 8 });
+    expect(Object.fromEntries(cheapestRaise(layers, once, 'a')!)).toEqual({ a: 4, b: 4 });
+    expect(Object.fromEntries(cheapestRaise(layers, new Map([['a', 4], ['b', 4]]), 'a')!)).toEqual({ a: 4, b: 8 });
+    expect(cheapestRaise(layers, new Map([['a', 4]]), 'a')).toBeNull();
   });
 });

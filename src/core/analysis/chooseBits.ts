@@ -116,3 +116,60 @@ export function raiseMostSensitive(layers: readonly LayerOptions[], choice: BitC
   else raised.set(target.layer.layer, higher.at(-1)!.bits);
   return raised;
 }
+
+/** One layer moved to an option with fewer bits. */
+export interface BitMove {
+  layer: string;
+  bits: number;
+}
+
+/**
+ * The single moves from `choice` that could still fit — to an option with fewer bits that saves
+ * more bytes, whose estimated cost alone is within `limit` — best bytes saved per estimated point
+ * first (ties: earlier layer, then more bits). For trying, one verification each, once a choice
+ * has been verified with room to spare: the estimate is conservative, the evaluation decides.
+ */
+export function furtherMoves(layers: readonly LayerOptions[], choice: BitChoice, limit: number): BitMove[] {
+  const moves: (BitMove & { score: number; order: number })[] = [];
+  layers.forEach((layer, index) => {
+    const levels = levelsOf(layer);
+    const from = levelOf(levels, choice.get(layer.layer));
+    for (const level of levels) {
+      const saved = level.savedBytes - from.savedBytes;
+      if (level.bits >= from.bits || saved <= 0 || level.cost > limit + BUDGET_EPSILON) continue;
+      moves.push({ layer: layer.layer, bits: level.bits, score: saved / Math.max(level.cost - from.cost, NEGLIGIBLE_POINTS), order: index });
+    }
+  });
+  return moves
+    .sort((a, b) => b.score - a.score || a.order - b.order || b.bits - a.bits)
+    .map(({ layer, bits }) => ({ layer, bits }));
+}
+
+/** The bytes a choice is estimated to save: the sum of its layers' savings measured alone. */
+export function estimatedSavedBytes(layers: readonly LayerOptions[], choice: BitChoice): number {
+  return layers.reduce((sum, layer) => sum + levelOf(levelsOf(layer), choice.get(layer.layer)).savedBytes, 0);
+}
+
+/**
+ * The choice with one chosen layer other than `keep` raised one option (or to float from its
+ * highest) — the layer whose raise gives up the fewest bytes per estimated point regained; null
+ * when no other layer is chosen. For making room for a move that did not verify on its own.
+ */
+export function cheapestRaise(layers: readonly LayerOptions[], choice: BitChoice, keep: string): Map<string, number> | null {
+  let best: { layer: string; bits: number | null; score: number; lost: number } | null = null;
+  for (const layer of layers) {
+    const bits = choice.get(layer.layer);
+    if (bits === undefined || layer.layer === keep) continue;
+    const levels = levelsOf(layer);
+    const from = levelOf(levels, bits);
+    const to = levels.filter((level) => level.bits > bits).at(-1) ?? FLOAT;
+    const lost = from.savedBytes - to.savedBytes;
+    const score = lost / Math.max(from.cost - to.cost, NEGLIGIBLE_POINTS);
+    if (best === null || score < best.score || (score === best.score && lost < best.lost)) best = { layer: layer.layer, bits: to === FLOAT ? null : to.bits, score, lost };
+  }
+  if (best === null) return null;
+  const raised = new Map(choice);
+  if (best.bits === null) raised.delete(best.layer);
+  else raised.set(best.layer, best.bits);
+  return raised;
+}

@@ -7,16 +7,23 @@
 //      as float16.
 //   2. Choose: chooseBits.ts — greedy by bytes saved per point, within `maxDrop` estimated.
 //   3. Verify: build the chosen model (quantize steps, pipelineFragment.ts) and evaluate it. Over
-//      the bound: raise the bits of the most sensitive chosen layer and verify again, at most
-//      `maxVerifications` times. Every raise moves one layer up one option, so the loop ends at
-//      the latest when everything is back in float — the input itself, which meets any bound.
+//      the bound: raise the bits of the most sensitive chosen layer and verify again. Every raise
+//      moves one layer up one option, so the loop ends at the latest when everything is back in
+//      float — the input itself, which meets any bound.
+//   4. Grow: the estimate is conservative (drops add up, noise below zero is ignored), so a
+//      verified choice often has room left. Each further single move that could fit (chooseBits
+//      furtherMoves: best bytes per point first) is verified in turn and kept if within the bound;
+//      one that is over it is repaired by raising other layers, those that give up the fewest
+//      bytes per point first (chooseBits cheapestRaise), while the result would still be smaller
+//      than the choice it grows from.
+//   Steps 3 and 4 together verify at most one candidate per layer plus EXTRA_VERIFICATIONS.
 //
 // Pruning is not among the options: the objective is the file size, and a pruned float weight is
 // as large on disk as a dense one. The drop is measured on the run's evaluation data (the test
 // split); the result lists every measurement and attempt so the choice can be checked.
-import { AnalysisError, dropInPoints, isPassRefusal, type AnalysisLayer, type AnalysisRuntime, type AnalysisStep } from './AnalysisRuntime.js';
+import { AnalysisError, dropInPoints, isPassRefusal, type AnalysisLayer, type AnalysisRuntime, type AnalysisStep, type Measurement } from './AnalysisRuntime.js';
 import type { AutoAttempt, AutoLayerChoice, AutoSearchResult, SkippedLayer } from './BlockAnalysis.js';
-import { chooseBits, raiseMostSensitive, type BitChoice, type LayerOption, type LayerOptions } from './chooseBits.js';
+import { cheapestRaise, chooseBits, estimatedSavedBytes, furtherMoves, raiseMostSensitive, type BitChoice, type LayerOption, type LayerOptions } from './chooseBits.js';
 import { fragmentOf, quantizeSteps } from './pipelineFragment.js';
 
 /** The bit widths tried for every layer, most first. */
@@ -43,6 +50,10 @@ export interface AutoOutcome {
   result: AutoSearchResult;
   /** The steps that build the chosen model from the input (none: the input itself). */
   steps: AnalysisStep[];
+}
+
+interface VerifiedChoice extends Measurement {
+  choice: BitChoice;
 }
 
 /** At most this many verifications beyond one per layer. */
@@ -98,32 +109,63 @@ export async function searchSmallestModel(runtime: AnalysisRuntime, input: AutoI
     options.push({ layer: layer.name, options: measured });
   }
 
-  // 2. Choose, 3. verify and back off.
+  // 2. Choose.
   const order = options.map((layer) => layer.layer);
   const maxVerifications = options.length + EXTRA_VERIFICATIONS;
   const attempts: AutoAttempt[] = [];
   const notes: string[] = [];
-  let choice: BitChoice | null = chooseBits(options, maxDrop);
-  let accepted: { choice: BitChoice; sizeBytes: number; accuracy: number | null; agreement: number | null; sqnrDb: number | null } | null = null;
+  /** The smallest choice verified within the bound so far (each accepted one is smaller than the last). */
+  const best: { verified: VerifiedChoice | null } = { verified: null };
+  const signature = (choice: BitChoice) => order.map((layer) => choice.get(layer) ?? 32).join(',');
+  const attempted = new Set<string>();
+  /** Builds and evaluates a choice; keeps it when within the bound. */
+  const verify = async (choice: BitChoice, doing: string): Promise<boolean> => {
+    attempted.add(signature(choice));
+    runtime.progress(MEASURING_SHARE + ((1 - MEASURING_SHARE) * attempts.length) / maxVerifications, `${doing} (${choice.size} layer${choice.size === 1 ? '' : 's'} quantized)`);
+    const result = await runtime.measure(quantizeSteps(choice, order));
+    const attemptDrop = drop(result.accuracy);
+    const ok = attemptDrop <= maxDrop;
+    attempts.push({ bits: Object.fromEntries(order.flatMap((layer) => (choice.has(layer) ? [[layer, choice.get(layer)!]] : []))), sizeBytes: result.sizeBytes, accuracy: result.accuracy, drop: attemptDrop, accepted: ok });
+    if (ok) best.verified = { choice, ...result };
+    return ok;
+  };
+
+  // 3. Verify, backing off while over the bound.
   let gaveUp = false;
+  let choice: BitChoice | null = chooseBits(options, maxDrop);
   while (choice !== null && choice.size > 0) {
     if (attempts.length === maxVerifications) {
       gaveUp = true;
       notes.push(`no candidate was within ${maxDrop} points after ${maxVerifications} verifications; the output is the input unchanged`);
       break;
     }
-    runtime.progress(MEASURING_SHARE + ((1 - MEASURING_SHARE) * attempts.length) / maxVerifications, `verifying a candidate (${choice.size} layer${choice.size === 1 ? '' : 's'} quantized)`);
-    const result = await runtime.measure(quantizeSteps(choice, order));
-    const attemptDrop = drop(result.accuracy);
-    const ok = attemptDrop <= maxDrop;
-    attempts.push({ bits: Object.fromEntries(order.flatMap((layer) => (choice!.has(layer) ? [[layer, choice!.get(layer)!]] : []))), sizeBytes: result.sizeBytes, accuracy: result.accuracy, drop: attemptDrop, accepted: ok });
-    if (ok) {
-      accepted = { choice, ...result };
-      break;
-    }
+    if (await verify(choice, 'verifying a candidate')) break;
     choice = raiseMostSensitive(options, choice);
   }
-  const finalChoice: BitChoice = accepted?.choice ?? new Map();
+
+  // 4. Grow from the verified choice while further moves (repaired when needed) verify.
+  const unattempted = (choice: BitChoice) => !attempted.has(signature(choice));
+  grow: for (;;) {
+    const base = best.verified?.choice;
+    if (base === undefined) break;
+    const move = furtherMoves(options, base, maxDrop).find((candidate) => unattempted(new Map(base).set(candidate.layer, candidate.bits)));
+    if (!move) break;
+    const baseSaved = estimatedSavedBytes(options, base);
+    let candidate: Map<string, number> | null = new Map(base).set(move.layer, move.bits);
+    while (candidate !== null && estimatedSavedBytes(options, candidate) > baseSaved) {
+      if (unattempted(candidate)) {
+        if (attempts.length === maxVerifications) {
+          notes.push(`stopped trying smaller candidates after ${maxVerifications} verifications`);
+          break grow;
+        }
+        if (await verify(candidate, `trying ${move.layer} at ${bitsLabel(move.bits)}`)) break;
+      }
+      candidate = cheapestRaise(options, candidate, move.layer);
+    }
+  }
+
+  const verified = best.verified;
+  const finalChoice: BitChoice = verified?.choice ?? new Map();
   if (finalChoice.size === 0 && !gaveUp && options.length > 0) notes.push(`no layer could be quantized within ${maxDrop} points; the output is the input unchanged`);
   runtime.progress(1, finalChoice.size === 0 ? 'kept the input' : `chose ${finalChoice.size} layer${finalChoice.size === 1 ? '' : 's'}`);
 
@@ -135,8 +177,8 @@ export async function searchSmallestModel(runtime: AnalysisRuntime, input: AutoI
       const option = bits === null ? undefined : optionOf(layer.name)!.options.find((candidate) => candidate.bits === bits);
       return { layer: layer.name, opType: layer.opType, params: layer.params, bits, measuredDrop: option?.drop ?? 0, savedBytes: option?.savedBytes ?? 0 };
     });
-  const chosen = accepted
-    ? { sizeBytes: accepted.sizeBytes, accuracy: accepted.accuracy, drop: drop(accepted.accuracy), agreement: accepted.agreement, sqnrDb: accepted.sqnrDb }
+  const chosen = verified
+    ? { sizeBytes: verified.sizeBytes, accuracy: verified.accuracy, drop: drop(verified.accuracy), agreement: verified.agreement, sqnrDb: verified.sqnrDb }
     : { sizeBytes: runtime.inputSizeBytes, accuracy: reference, drop: 0, agreement: 1, sqnrDb: null };
   return {
     result: {

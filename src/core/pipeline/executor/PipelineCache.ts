@@ -5,7 +5,20 @@
 // One cache belongs to one PipelineServices: give runPipeline the same pair every time (the studio
 // keeps both for the session; the CLI makes both per run). Metrics are filed under the data's key
 // too, so switching the dataset or the quick setting re-evaluates instead of showing stale figures.
+//
+// The analysing blocks add two things that are also true forever: an analysis's result by its
+// analysis key (variantKeys.ts), and each candidate they measured by (data, the model it was
+// compared against, the candidate) — so a cancelled analysis picks up where it stopped, and a
+// sensitivity block and an auto block on the same input share the layers they both measured.
+import type { AnalysisStep, Measurement } from '../../analysis/AnalysisRuntime.js';
+import type { BlockAnalysis } from '../../analysis/BlockAnalysis.js';
 import type { EvaluationFigures, ModelSizes, ServiceName } from './PipelineServices.js';
+
+/** What an analysing block found, and the steps that build its output model from its input (none: the input itself). */
+export interface CachedAnalysis {
+  analysis: BlockAnalysis;
+  steps: AnalysisStep[];
+}
 
 export class PipelineCache {
   private readonly sizes = new Map<string, ModelSizes>();
@@ -15,6 +28,10 @@ export class PipelineCache {
   private reference: string | null = null;
   private readonly generations: Record<ServiceName, number> = { engine: 0, evaluator: 0 };
   private readonly modelKeys = new WeakMap<Uint8Array, string>();
+  private readonly analyses = new Map<string, CachedAnalysis>();
+  private readonly measurements = new Map<string, Measurement>();
+  /** Accuracies known from evaluations whose other figures are not a variant's (a reference switch). */
+  private readonly accuracies = new Map<string, number | null>();
 
   sizesOf(key: string): ModelSizes | undefined {
     return this.sizes.get(key);
@@ -44,6 +61,33 @@ export class PipelineCache {
 
   evaluatorHoldsReference(dataKey: string, key: string): boolean {
     return this.reference === `${dataKey} ${key}`;
+  }
+
+  /** A model's accuracy on the data, from any evaluation of it; undefined when never evaluated. */
+  accuracyOf(dataKey: string, key: string): number | null | undefined {
+    const figures = this.evaluations.get(`${dataKey} ${key}`);
+    return figures ? figures.accuracy : this.accuracies.get(`${dataKey} ${key}`);
+  }
+
+  recordAccuracy(dataKey: string, key: string, accuracy: number | null): void {
+    this.accuracies.set(`${dataKey} ${key}`, accuracy);
+  }
+
+  analysisOf(analysisKey: string): CachedAnalysis | undefined {
+    return this.analyses.get(analysisKey);
+  }
+
+  recordAnalysis(analysisKey: string, analysis: CachedAnalysis): void {
+    this.analyses.set(analysisKey, analysis);
+  }
+
+  /** A candidate `key` measured against the model `referenceKey` on the data `dataKey`. */
+  measurementOf(dataKey: string, referenceKey: string, key: string): Measurement | undefined {
+    return this.measurements.get(`${dataKey} ${referenceKey} ${key}`);
+  }
+
+  recordMeasurement(dataKey: string, referenceKey: string, key: string, measurement: Measurement): void {
+    this.measurements.set(`${dataKey} ${referenceKey} ${key}`, measurement);
   }
 
   /** A restarted service holds nothing; what it computed stays known. */

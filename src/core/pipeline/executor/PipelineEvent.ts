@@ -8,6 +8,13 @@
 //                  (`cached: true`). Without data there is no evaluate stage.
 // A node's event follows every change of one of its variants: its status summarises them (queued
 // until one starts, running until all are settled, then done, failed, skipped or cancelled).
+//
+// An analysing block (sensitivity, auto) does its work in the build stage — progress per layer
+// measured, per candidate verified — and sends one `analysis` event with what it found before its
+// variant is built; a result from the cache is sent the same way (`cached: true`). The run's
+// outcome of that variant carries it too, and the results document has it as
+// `variants[i].sensitivity` / `variants[i].auto` (analysis/BlockAnalysis.ts).
+import type { BlockAnalysis } from '../../analysis/BlockAnalysis.js';
 import type { VariantMetrics, WhittleResults } from '../../results/resultsContract.js';
 import type { PlannedVariant } from '../planVariants.js';
 import type { DataDescription, ModelSizes } from './PipelineServices.js';
@@ -45,10 +52,21 @@ export interface NodeEvent {
   fraction: number;
 }
 
+/** What an analysing block's variant found: the sensitivity table, or auto's choice. */
+export interface AnalysisEvent {
+  type: 'analysis';
+  variantId: string;
+  nodeId: string;
+  analysis: BlockAnalysis;
+  /** Taken from the PipelineCache, without measuring anything again. */
+  cached: boolean;
+}
+
 export type PipelineEvent =
   | { type: 'started'; variants: readonly PlannedVariant[]; data: DataDescription | null }
   | VariantEvent
   | NodeEvent
+  | AnalysisEvent
   /** Something the user should know that is no variant's failure: a restart, a calibration split. */
   | { type: 'note'; message: string; variantId?: string }
   | { type: 'finished'; run: PipelineRun };
@@ -64,6 +82,8 @@ export interface VariantOutcome {
   message: string | null;
   /** Done from the cache without any service call for it. */
   cached: boolean;
+  /** What an analysing block found (absent for other blocks, and when its analysis did not finish). */
+  analysis?: BlockAnalysis;
 }
 
 export interface PipelineRun {

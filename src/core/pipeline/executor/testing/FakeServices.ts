@@ -2,6 +2,13 @@
 // size shrinks with each block, and evaluation reads figures off the steps. Every call is logged,
 // so tests can count what ran; hooks let a test crash a call, fail it, or hold it until released
 // (to cancel mid-call), the way the worker-backed services of the studio can.
+//
+// With `layers` (for the analysing blocks), a model also knows the bits and pruning of each named
+// layer: quantize and prune passes change the layers their `layers` param names (all without it),
+// the file size is the layers' bytes at their bits, and the accuracy loses each changed layer's
+// configured drop — summed, times `compounding` when several layers changed, so that an estimate
+// from layers measured alone can be too hopeful, as it is on real models. `modelBytes` then gives
+// the bytes that were put (a real .onnx in those tests), since a fake pass changes no structure.
 import {
   ServiceCrashError,
   type DataDescription,
@@ -24,30 +31,58 @@ export type FakeCall =
 /** What a hook may do with a call: let it run, crash the service, fail it, or hold it until `release`. */
 export type CallHook = (call: FakeCall) => 'run' | 'crash' | { fail: string } | { holdUntil: Promise<void> };
 
+/** A layer of the fake model: its float32 bytes, and the accuracy points it loses when changed alone. */
+export interface FakeLayer {
+  bytes: number;
+  /** Points lost when quantized alone, by bits; bits not listed lose nothing. */
+  quantizeDrop: Partial<Record<number, number>>;
+  /** Points lost when pruned alone (at any sparsity). */
+  pruneDrop?: number;
+}
+
+export interface FakeServicesOptions {
+  layers?: Record<string, FakeLayer>;
+  /** The drops of several changed layers combine as their sum times this (default 1). */
+  compounding?: number;
+}
+
 interface FakeModel {
   steps: string[];
   sizeBytes: number;
+  /** Layered mode: bits of each quantized layer, and the pruned layers. */
+  bits: Record<string, number>;
+  pruned: string[];
 }
+
+/** Bytes of a layered fake model outside its layers. */
+const FIXED_BYTES = 10_000;
 
 export class FakeServices implements PipelineServices {
   readonly calls: FakeCall[] = [];
   hook: CallHook = () => 'run';
   private readonly models = new Map<string, FakeModel>();
   private reference: string | null = null;
+  private putBytes: Uint8Array | null = null;
   /** From an engine crash until its restart: what the evaluator asks of it fails as a crash too. */
   private engineDead = false;
 
-  constructor(private readonly dataDescription: DataDescription | null = { key: 'fake-data', description: 'fake data: 100 test images' }) {}
+  constructor(
+    private readonly dataDescription: DataDescription | null = { key: 'fake-data', description: 'fake data: 100 test images' },
+    private readonly options: FakeServicesOptions = {},
+  ) {}
 
   /** Calls of one method, in order. */
   callsOf<M extends FakeCall['method']>(method: M): Extract<FakeCall, { method: M }>[] {
     return this.calls.filter((call): call is Extract<FakeCall, { method: M }> => call.method === method);
   }
 
-  async putModel({ key }: PutModelRequest, control: ServiceCallControl): Promise<ModelReport> {
+  async putModel({ key, bytes }: PutModelRequest, control: ServiceCallControl): Promise<ModelReport> {
     await this.enter({ method: 'putModel', key }, 'engine', control);
-    this.models.set(key, { steps: [], sizeBytes: 1_000_000 });
-    return { key, sizes: this.sizes(1_000_000), notes: [] };
+    this.putBytes = bytes;
+    const model: FakeModel = { steps: [], sizeBytes: 1_000_000, bits: {}, pruned: [] };
+    if (this.options.layers) model.sizeBytes = this.layeredSize(model);
+    this.models.set(key, model);
+    return { key, sizes: this.sizes(model.sizeBytes), notes: [] };
   }
 
   async runPass(request: PassRequest, control: ServiceCallControl): Promise<ModelReport> {
@@ -57,7 +92,7 @@ export class FakeServices implements PipelineServices {
     control.onProgress(0.5, `${request.type}: halfway`);
     if (control.signal.aborted) throw new DOMException('cancelled', 'AbortError');
     control.onProgress(1);
-    const model = { steps: [...input.steps, request.type], sizeBytes: Math.round(input.sizeBytes / 2) };
+    const model = this.options.layers ? this.layeredPass(input, request) : { steps: [...input.steps, request.type], sizeBytes: Math.round(input.sizeBytes / 2), bits: {}, pruned: [] };
     this.models.set(request.outputKey, model);
     return { key: request.outputKey, sizes: this.sizes(model.sizeBytes), notes: [] };
   }
@@ -71,6 +106,11 @@ export class FakeServices implements PipelineServices {
     if (!reference && this.reference === null) throw new Error('fake evaluator: no reference held');
     if (reference) this.reference = key;
     control.onProgress(1);
+    if (this.options.layers) {
+      const loss = this.layeredLoss(model);
+      const apart = reference ? 0 : Math.abs(loss - this.layeredLoss(this.models.get(this.reference!) ?? model));
+      return { accuracy: 0.9 - loss / 100, agreement: reference ? null : 1 - apart / 200, sqnrDb: reference ? null : 40 - apart, latencyMs: 0.1 };
+    }
     const accuracy = 0.9 - 0.01 * model.steps.length;
     return { accuracy, agreement: reference ? null : 1 - 0.01 * model.steps.length, sqnrDb: reference ? null : 40 - model.steps.length, latencyMs: 0.1 };
   }
@@ -78,6 +118,7 @@ export class FakeServices implements PipelineServices {
   async modelBytes(key: string): Promise<Uint8Array> {
     const model = this.models.get(key);
     if (!model) throw new Error(`fake engine: no model under ${key}`);
+    if (this.options.layers && this.putBytes) return this.putBytes;
     return new TextEncoder().encode(model.steps.join('>'));
   }
 
@@ -97,6 +138,40 @@ export class FakeServices implements PipelineServices {
   /** The keys of models held now. */
   heldKeys(): string[] {
     return [...this.models.keys()];
+  }
+
+  private layeredPass(input: FakeModel, { type, params }: PassRequest): FakeModel {
+    const layers = this.options.layers!;
+    const named = params.layers as string[] | undefined;
+    const unknown = (named ?? []).filter((name) => !(name in layers));
+    if (unknown.length > 0) {
+      const error = new Error(`${type}: layers names ${unknown.map((name) => `'${name}'`).join(', ')}, which are not layers of this model`);
+      error.name = 'PassError';
+      throw error;
+    }
+    const targets = (named ?? Object.keys(layers)).filter((name) => !((params.exclude as string[] | undefined) ?? []).includes(name));
+    const model: FakeModel = { steps: [...input.steps, type], sizeBytes: 0, bits: { ...input.bits }, pruned: [...input.pruned] };
+    for (const name of targets) {
+      if (type === 'quantize' && model.bits[name] === undefined) model.bits[name] = params.bits as number;
+      if (type === 'prune' && !model.pruned.includes(name)) model.pruned.push(name);
+    }
+    model.sizeBytes = type === 'quantize' || type === 'prune' ? this.layeredSize(model) : Math.round(input.sizeBytes / 2);
+    return model;
+  }
+
+  private layeredSize(model: FakeModel): number {
+    return Object.entries(this.options.layers!).reduce((sum, [name, layer]) => sum + Math.round((layer.bytes * (model.bits[name] ?? 32)) / 32), FIXED_BYTES);
+  }
+
+  /** Points lost by a layered model against the put one. */
+  private layeredLoss(model: FakeModel): number {
+    const drops = Object.entries(this.options.layers!).flatMap(([name, layer]) => [
+      ...(model.bits[name] !== undefined ? [layer.quantizeDrop[model.bits[name]] ?? 0] : []),
+      ...(model.pruned.includes(name) ? [layer.pruneDrop ?? 0] : []),
+    ]);
+    const sum = drops.reduce((total, drop) => total + drop, 0);
+    const otherSteps = model.steps.filter((step) => step !== 'quantize' && step !== 'prune').length;
+    return sum * (drops.length > 1 ? (this.options.compounding ?? 1) : 1) + otherSteps;
   }
 
   private sizes(sizeBytes: number) {
