@@ -10,6 +10,7 @@ export interface SampleModel {
 export const SAMPLE_MODELS: readonly SampleModel[] = [
   { id: 'fashion-cnn', name: 'Fashion CNN', dataset: 'fashion-mnist' },
   { id: 'fashion-mlp', name: 'Fashion MLP', dataset: 'fashion-mnist' },
+  { id: 'fashion-mobilenet', name: 'Fashion MobileNet', dataset: 'fashion-mnist' },
   { id: 'mnist-cnn', name: 'MNIST CNN', dataset: 'mnist' },
 ];
 
