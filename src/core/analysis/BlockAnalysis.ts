@@ -78,7 +78,7 @@ export interface AutoAttempt {
   sizeBytes: number;
   accuracy: number | null;
   drop: number | null;
-  /** Within `maxDrop` of the input. */
+  /** Within `maxDrop` of the input, and smaller than any candidate accepted before it: the output unless a later one is accepted. */
   accepted: boolean;
 }
 

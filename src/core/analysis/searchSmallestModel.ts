@@ -69,20 +69,12 @@ function quantizeOne(layer: string, bits: number): AnalysisStep {
   return quantizeSteps(new Map([[layer, bits]]), [layer])[0]!;
 }
 
-export async function searchSmallestModel(runtime: AnalysisRuntime, input: AutoInput, params: AutoParams): Promise<AutoOutcome> {
-  const { maxDrop } = params;
-  runtime.progress(0, 'measuring the input');
-  const reference = await runtime.inputAccuracy();
-  if (reference === null) {
-    throw new AnalysisError('auto', 'the data has no labels, so an accuracy drop cannot be measured; give a dataset with labels (y_test)');
-  }
-  const drop = (accuracy: number | null) => dropInPoints(reference, accuracy) ?? Number.POSITIVE_INFINITY;
+/** Step 1: each layer alone at each bit width worth trying; layers the pass refuses are skipped. */
+async function measureOptions(runtime: AnalysisRuntime, input: AutoInput, maxDrop: number, drop: (accuracy: number | null) => number) {
   const skipped: SkippedLayer[] = [...input.skipped];
   const measurements: AutoSearchResult['measurements'] = [];
   const options: LayerOptions[] = [];
   const layerCount = Math.max(1, input.layers.length);
-
-  // 1. Measure.
   for (const [index, layer] of input.layers.entries()) {
     const measured: LayerOption[] = [];
     const tryBits = async (bits: number, step: number): Promise<LayerOption> => {
@@ -108,23 +100,37 @@ export async function searchSmallestModel(runtime: AnalysisRuntime, input: AutoI
     }
     options.push({ layer: layer.name, options: measured });
   }
+  return { options, measurements, skipped };
+}
+
+export async function searchSmallestModel(runtime: AnalysisRuntime, input: AutoInput, params: AutoParams): Promise<AutoOutcome> {
+  const { maxDrop } = params;
+  runtime.progress(0, 'measuring the input');
+  const reference = await runtime.inputAccuracy();
+  if (reference === null) {
+    throw new AnalysisError('auto', 'the data has no labels, so an accuracy drop cannot be measured; give a dataset with labels (y_test)');
+  }
+  const drop = (accuracy: number | null) => dropInPoints(reference, accuracy) ?? Number.POSITIVE_INFINITY;
+
+  // 1. Measure.
+  const { options, measurements, skipped } = await measureOptions(runtime, input, maxDrop, drop);
 
   // 2. Choose.
   const order = options.map((layer) => layer.layer);
   const maxVerifications = options.length + EXTRA_VERIFICATIONS;
   const attempts: AutoAttempt[] = [];
   const notes: string[] = [];
-  /** The smallest choice verified within the bound so far (each accepted one is smaller than the last). */
+  /** The smallest choice verified within the bound so far. */
   const best: { verified: VerifiedChoice | null } = { verified: null };
   const signature = (choice: BitChoice) => order.map((layer) => choice.get(layer) ?? 32).join(',');
   const attempted = new Set<string>();
-  /** Builds and evaluates a choice; keeps it when within the bound. */
+  /** Builds and evaluates a choice; keeps it when within the bound and smaller than the best so far. */
   const verify = async (choice: BitChoice, doing: string): Promise<boolean> => {
     attempted.add(signature(choice));
     runtime.progress(MEASURING_SHARE + ((1 - MEASURING_SHARE) * attempts.length) / maxVerifications, `${doing} (${choice.size} layer${choice.size === 1 ? '' : 's'} quantized)`);
     const result = await runtime.measure(quantizeSteps(choice, order));
     const attemptDrop = drop(result.accuracy);
-    const ok = attemptDrop <= maxDrop;
+    const ok = attemptDrop <= maxDrop && (best.verified === null || result.sizeBytes < best.verified.sizeBytes);
     attempts.push({ bits: Object.fromEntries(order.flatMap((layer) => (choice.has(layer) ? [[layer, choice.get(layer)!]] : []))), sizeBytes: result.sizeBytes, accuracy: result.accuracy, drop: attemptDrop, accepted: ok });
     if (ok) best.verified = { choice, ...result };
     return ok;

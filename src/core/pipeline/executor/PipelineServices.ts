@@ -85,6 +85,11 @@ export interface EvaluationRequest {
    * agreement/SQNR come back null. false for every other variant: compared with the reference.
    */
   reference: boolean;
+  /**
+   * false: skip the timed latency runs (latencyMs comes back null) — the analysing blocks' candidates
+   * need accuracy only. Absent or true: measure it. Services that always measure it stay correct.
+   */
+  latency?: boolean;
 }
 
 /** The data the evaluator measures on, as far as caching and the event log need to know it. */

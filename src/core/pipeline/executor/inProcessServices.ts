@@ -108,7 +108,7 @@ export class InProcessServices implements PipelineServices {
     return { key: outputKey, sizes: sizesOf(bytes, graph, this.kernels), notes };
   }
 
-  async evaluate({ key, reference }: EvaluationRequest, control: ServiceCallControl): Promise<EvaluationFigures> {
+  async evaluate({ key, reference, latency }: EvaluationRequest, control: ServiceCallControl): Promise<EvaluationFigures> {
     const data = this.options.data;
     if (!data) throw new Error('evaluate: these services have no dataset; the executor evaluates only when data() describes one');
     if (!reference && !this.reference) throw new Error('evaluate: no reference logits held; evaluate the model variant with reference: true first');
@@ -116,7 +116,7 @@ export class InProcessServices implements PipelineServices {
     const result = await evaluateModel(this.held(key).bytes, { images: data.dataset.test }, {
       reference: reference ? undefined : this.reference!,
       quick: evaluation.quick,
-      latencyRuns: evaluation.latencyRuns,
+      latencyRuns: latency === false ? 0 : evaluation.latencyRuns,
       batchSize: evaluation.batchSize,
       signal: control.signal,
       onProgress: (fraction) => control.onProgress(fraction),

@@ -72,6 +72,14 @@ describe('sensitivity in the executor', () => {
       ['fc3', 'Gemm', 64, 2, INPUT_BYTES - 3_500],
     ]);
     expect(analysis.layers[2]).toMatchObject({ agreement: 0.99, sqnrDb: 38 });
+    // Candidates are evaluated for accuracy only: no latency runs.
+    expect(services.callsOf('evaluate').map((call) => [call.reference, call.latency])).toEqual([
+      [true, undefined],
+      [false, false],
+      [false, false],
+      [false, false],
+      [false, undefined],
+    ]);
     expect(s!.analysis).toEqual(analysis);
 
     // The analysis is reported before the variant is built, with progress per layer on the way.

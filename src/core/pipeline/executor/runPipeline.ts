@@ -373,7 +373,7 @@ class Execution {
       const known = this.cache.accuracyOf(data.key, key);
       if (known !== undefined) return known;
     }
-    const figures = await this.withHeldModel(input, () => this.lanes.call('evaluator', () => this.services.evaluate({ key, reference: true }, this.control(null, 'evaluate'))));
+    const figures = await this.withHeldModel(input, () => this.lanes.call('evaluator', () => this.services.evaluate({ key, reference: true, latency: false }, this.control(null, 'evaluate'))));
     this.cache.recordReference(data.key, key);
     this.cache.recordAccuracy(data.key, key, figures.accuracy);
     return figures.accuracy;
@@ -395,12 +395,13 @@ class Execution {
     const figures = await this.lanes.onService('evaluator', async () => {
       const accuracy = await this.analysisReference(variant, input, data);
       if (key === inputKey) return { accuracy, agreement: 1, sqnrDb: null, latencyMs: null };
-      return this.withHeld(key, build, () => this.lanes.call('evaluator', () => this.services.evaluate({ key, reference: false }, quiet)));
+      return this.withHeld(key, build, () => this.lanes.call('evaluator', () => this.services.evaluate({ key, reference: false, latency: false }, quiet)));
     });
     const measurement: Measurement = { sizeBytes: sizes.sizeBytes, accuracy: figures.accuracy, agreement: figures.agreement, sqnrDb: figures.sqnrDb };
     this.cache.recordMeasurement(data.key, inputKey, key, measurement);
-    // Against the model's own logits, these are the figures a variant of this model would get.
-    if (inputKey === this.key(this.variants[0]!) && key !== inputKey) this.cache.recordEvaluation(data.key, key, figures);
+    // Against the model's logits, and with latency (services may measure it anyway), these are the
+    // figures a variant of this model would get.
+    if (inputKey === this.key(this.variants[0]!) && key !== inputKey && figures.latencyMs !== null) this.cache.recordEvaluation(data.key, key, figures);
     return measurement;
   }
 

@@ -25,7 +25,7 @@ import {
 export type FakeCall =
   | { method: 'putModel'; key: string }
   | { method: 'runPass'; inputKey: string; outputKey: string; type: string; params: Record<string, unknown> }
-  | { method: 'evaluate'; key: string; reference: boolean }
+  | { method: 'evaluate'; key: string; reference: boolean; latency?: boolean }
   | { method: 'restart'; service: ServiceName };
 
 /** What a hook may do with a call: let it run, crash the service, fail it, or hold it until `release`. */
@@ -97,8 +97,8 @@ export class FakeServices implements PipelineServices {
     return { key: request.outputKey, sizes: this.sizes(model.sizeBytes), notes: [] };
   }
 
-  async evaluate({ key, reference }: EvaluationRequest, control: ServiceCallControl): Promise<EvaluationFigures> {
-    await this.enter({ method: 'evaluate', key, reference }, 'evaluator', control);
+  async evaluate({ key, reference, latency }: EvaluationRequest, control: ServiceCallControl): Promise<EvaluationFigures> {
+    await this.enter({ method: 'evaluate', key, reference, ...(latency === undefined ? {} : { latency }) }, 'evaluator', control);
     const model = this.models.get(key);
     // In the studio the evaluator fetches the model from the engine worker: a dead engine rejects.
     if (!model && this.engineDead) throw new ServiceCrashError('engine', 'worker terminated');
@@ -109,10 +109,10 @@ export class FakeServices implements PipelineServices {
     if (this.options.layers) {
       const loss = this.layeredLoss(model);
       const apart = reference ? 0 : Math.abs(loss - this.layeredLoss(this.models.get(this.reference!) ?? model));
-      return { accuracy: 0.9 - loss / 100, agreement: reference ? null : 1 - apart / 200, sqnrDb: reference ? null : 40 - apart, latencyMs: 0.1 };
+      return { accuracy: 0.9 - loss / 100, agreement: reference ? null : 1 - apart / 200, sqnrDb: reference ? null : 40 - apart, latencyMs: latency === false ? null : 0.1 };
     }
     const accuracy = 0.9 - 0.01 * model.steps.length;
-    return { accuracy, agreement: reference ? null : 1 - 0.01 * model.steps.length, sqnrDb: reference ? null : 40 - model.steps.length, latencyMs: 0.1 };
+    return { accuracy, agreement: reference ? null : 1 - 0.01 * model.steps.length, sqnrDb: reference ? null : 40 - model.steps.length, latencyMs: latency === false ? null : 0.1 };
   }
 
   async modelBytes(key: string): Promise<Uint8Array> {
