@@ -9,7 +9,7 @@ import type { NodeRunView } from './nodeRunStatus';
 
 function ParamRow({ param }: { param: ParamView }) {
   return (
-    <div className={param.isDefault ? 'block-param is-default' : 'block-param'} data-testid="block-param" data-param={param.name} data-swept={param.swept}>
+    <div className={param.isDefault ? 'block-param is-default' : 'block-param'} data-testid="block-param" data-param={param.name} data-text={param.text} data-swept={param.swept}>
       <dt>{param.name}</dt>
       <dd className="mono" title={param.unknown ? 'Not a parameter this Whittle knows: kept in the file, no effect' : param.swept ? 'A sweep: one variant per value' : undefined}>
         {param.text}
@@ -23,7 +23,7 @@ function ProgressBar({ fraction }: { fraction: number }) {
   const percent = Math.round(100 * fraction);
   return (
     <span className="block-progress" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent}>
-      <span style={{ width: `${percent}%` }} />
+      <span style={{ transform: `scaleX(${percent / 100})` }} />
     </span>
   );
 }
@@ -44,7 +44,8 @@ function RunStatus({ view }: { view: NodeRunView }) {
             <li key={variant.id} className={`is-${variant.status}`} data-testid="block-variant" data-variant-id={variant.id} data-status={variant.status}>
               <span className="mono variant-label">{variant.label}</span>
               <span className="variant-text" title={variant.text}>
-                {variant.status === 'running' ? <ProgressBar fraction={variant.fraction} /> : variant.text}
+                {variant.status === 'running' && <ProgressBar fraction={variant.fraction} />}
+                {variant.text}
               </span>
             </li>
           ))}
@@ -55,8 +56,8 @@ function RunStatus({ view }: { view: NodeRunView }) {
 }
 
 export const BlockCard = memo(function BlockCard({ block, run, position }: { block: BlockView; run: NodeRunView | null; position: number }) {
-  const set = block.params.filter((param) => !param.isDefault);
-  const defaults = block.params.filter((param) => param.isDefault);
+  const shown = block.params.filter((param) => !param.isDefault || param.headline);
+  const folded = block.params.filter((param) => param.isDefault && !param.headline);
   return (
     <li className="block-card" data-testid="pipeline-block" data-node-id={block.id} data-node-type={block.type} data-status={run?.status ?? 'idle'}>
       <header className="block-header">
@@ -69,11 +70,11 @@ export const BlockCard = memo(function BlockCard({ block, run, position }: { blo
         {block.variantsPerInput > 1 && <span className="block-count">×{block.variantsPerInput}</span>}
       </header>
       {block.branches && <p className="block-input">takes its model from '{block.inputId}'</p>}
-      {set.length > 0 && <dl className="block-params">{set.map((param) => <ParamRow key={param.name} param={param} />)}</dl>}
-      {defaults.length > 0 && (
+      {shown.length > 0 && <dl className="block-params">{shown.map((param) => <ParamRow key={param.name} param={param} />)}</dl>}
+      {folded.length > 0 && (
         <details className="block-defaults">
-          <summary>{defaults.length} at defaults</summary>
-          <dl className="block-params">{defaults.map((param) => <ParamRow key={param.name} param={param} />)}</dl>
+          <summary>{folded.length} more at defaults</summary>
+          <dl className="block-params">{folded.map((param) => <ParamRow key={param.name} param={param} />)}</dl>
         </details>
       )}
       {run && <RunStatus view={run} />}

@@ -29,7 +29,8 @@ describe('pipelineBlocks', () => {
     expect(byName.bits).toMatchObject({ text: '8 · 4 · 3 · 2', swept: true, valueCount: 4, isDefault: false });
     expect(byName.granularity).toMatchObject({ text: 'group', swept: false, isDefault: false });
     expect(byName.groupSize).toMatchObject({ text: '32 · 64', swept: true });
-    expect(byName.symmetric).toMatchObject({ text: 'true', isDefault: true });
+    expect(byName.symmetric).toMatchObject({ text: 'true', isDefault: true, headline: false });
+    expect(byName.bits!.headline).toBe(true);
     expect(quantize!.params.map((param) => param.name).slice(0, 3)).toEqual(['bits', 'granularity', 'groupSize']);
   });
 

@@ -17,6 +17,8 @@ export interface ParamView {
   valueCount: number;
   /** Equal to the block's default (the panel folds these). */
   isDefault: boolean;
+  /** The block's first param, what it is mostly about (quantize's bits, prune's sparsity): always shown. */
+  headline: boolean;
   /** A param this Whittle does not know: kept in the file, no effect. */
   unknown: boolean;
 }
@@ -56,13 +58,14 @@ function sameValue(a: unknown, b: unknown): boolean {
 export function paramViews(type: NodeType, params: Readonly<Record<string, unknown>>): ParamView[] {
   const defaults: Record<string, unknown> = type === 'model' ? {} : BLOCKS[type].defaults;
   const declared = new Set(declaredParams(type));
+  const headline = declaredParams(type)[0];
   const views: ParamView[] = [];
   for (const [name, value] of Object.entries(params)) {
     if (value === undefined) continue;
     const unknown = !declared.has(name);
     const swept = !unknown && isSweptParam(type, name, value);
     const text = swept ? (value as unknown[]).map(valueText).join(SWEEP_SEPARATOR) : valueText(value);
-    views.push({ name, text, swept, valueCount: swept ? (value as unknown[]).length : 1, isDefault: !unknown && name in defaults && sameValue(value, defaults[name]), unknown });
+    views.push({ name, text, swept, valueCount: swept ? (value as unknown[]).length : 1, isDefault: !unknown && name in defaults && sameValue(value, defaults[name]), headline: name === headline, unknown });
   }
   const order = [...declared];
   const rank = (view: ParamView) => (view.unknown ? order.length : order.indexOf(view.name));
