@@ -5,11 +5,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { AutoSearchResult, SensitivityAnalysis } from '../../analysis/BlockAnalysis.js';
-import { replaceNodeWithFragment } from '../../analysis/pipelineFragment.js';
+import { quantizeSteps, replaceNodeWithFragment } from '../../analysis/pipelineFragment.js';
 import { loadArrayFileDataset } from '../../eval/datasets/arrayFile.js';
 import { takeImageBatch } from '../../eval/datasets/imageBatch.js';
 import { validateResults } from '../../results/resultsContract.js';
 import { ortAccuracy, SAMPLES_DIRECTORY } from '../../testing/bundledSamples.js';
+import { runWithOrtNode, runWithOrtWeb } from '../../testing/onnxRuntimeReference.js';
 import { nodeCacheKey } from '../cacheKey.js';
 import { withBlockDefaults } from '../blockParams.js';
 import { restorePipeline } from '../restorePipeline.js';
@@ -79,6 +80,23 @@ describe('analysing blocks on in-process services', () => {
     expect(autoBytes.length).toBe(a!.metrics!.sizeBytes);
     expect(a!.metrics!.accuracy).toBeCloseTo(await ortAccuracy(autoBytes, LABELLED), 10);
     expect(auto.layers.some((layer) => layer.bits !== null && layer.bits <= 4)).toBe(true);
+    // Every candidate it verified is the model it says; the chosen one and the mixed 8/4-bit chains
+    // run in stock ONNX Runtime too (native 4-bit MatMul quantizes activations: top-1 may differ a little).
+    const feeds = { input: { type: 'float32' as const, data: BATCH.x.slice(0, 64 * 784), dims: [64, 1, 28, 28] } };
+    const order = sensitivity.layers.map((row) => row.layer);
+    for (const attempt of auto.attempts) {
+      let key = model!.key!;
+      for (const step of quantizeSteps(new Map(Object.entries(attempt.bits)), order)) key = await nodeCacheKey(key, step.type, step.params);
+      const bytes = await services.modelBytes(key);
+      expect(bytes.length).toBe(attempt.sizeBytes);
+      expect(attempt.accuracy).toBeCloseTo(await ortAccuracy(bytes, LABELLED), 10);
+      const mixed = new Set(Object.values(attempt.bits)).size > 1;
+      if (!mixed && bytes.length !== auto.chosen.sizeBytes) continue;
+      const [web, native] = [(await runWithOrtWeb(bytes, feeds)).logits!, (await runWithOrtNode(bytes, feeds)).logits!];
+      const top = (data: ArrayLike<number>, row: number) => Array.from({ length: 10 }, (_, c) => data[row * 10 + c]!).reduce((best, value, c, all) => (value > all[best]! ? c : best), 0);
+      const agreeing = Array.from({ length: 64 }, (_, row) => top(web.data as Float32Array, row) === top(native.data as Float32Array, row)).filter(Boolean).length;
+      expect(agreeing).toBeGreaterThanOrEqual(60);
+    }
     // The 4-bit layer measurements are sensitivity's, not measured twice.
     for (const row of sensitivity.layers) expect(auto.measurements.find((m) => m.layer === row.layer && m.bits === 4)?.drop).toBe(row.drop);
 
