@@ -31,13 +31,16 @@ function argMax(values: Float32Array, offset: number, count: number): number {
 /**
  * The tolerance for a quantized model against its simulation. Both compute the same integers, but
  * float rounding differs in the last bit (summation order, fixed-point requantization), and a value
- * that lands that close to a rounding boundary of the next quantizer moves one step. One such step
- * shifts the logits by a fraction of a percent of their range; a wiring or scale error shifts them
- * by the quantization noise itself, which is larger. So: the largest difference within 1 % of the
- * largest |logit|, the mean within 0.1 %, and the same class for every row but 1 in 100.
+ * that lands that close to a rounding boundary of the next quantizer moves one step; in a deep
+ * network such a step can grow on its way to the logits (fashion-mobilenet: up to 2.2 % of the
+ * largest |logit| on one element, onnxruntime-web and -node alike). A wiring or scale error moves
+ * every logit by about the quantization noise itself — on the same model activation quantization
+ * moves them by 2.2 % on average, 130× the mean ORT-to-simulation difference. So: the mean
+ * difference within 0.1 % of the largest |logit|, the largest within 5 %, and the same class for
+ * every row but 1 in 100.
  */
 export function agreesWithSimulation(difference: OutputDifference, simulated: Float32Array): boolean {
   let range = 0;
   for (const v of simulated) range = Math.max(range, Math.abs(v));
-  return difference.max <= 0.01 * range && difference.mean <= 0.001 * range && difference.agreement >= 0.99;
+  return difference.mean <= 0.001 * range && difference.max <= 0.05 * range && difference.agreement >= 0.99;
 }
