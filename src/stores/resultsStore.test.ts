@@ -160,6 +160,16 @@ describe('reduceRunEvent', () => {
     expect(noted.log).toEqual([{ kind: 'note', message: 'calibrated on the test split', variantId: 'q[bits=8]' }]);
   });
 
+  it('keeps what an analysing block found, by variant, for the sensitivity chart', () => {
+    const started = reduceRunEvent(EMPTY_RUN, { type: 'started', variants: plan(), data: null });
+    const analysis = { kind: 'sensitivity' } as unknown as Extract<PipelineEvent, { type: 'analysis' }>['analysis'];
+    const event = { type: 'analysis', variantId: 'q[bits=8]', nodeId: 'q', analysis, cached: false } as PipelineEvent;
+    expect(reduceRunEvent(EMPTY_RUN, event)).toBe(EMPTY_RUN);
+    const analysed = reduceRunEvent(started, event);
+    expect(analysed.analyses).toEqual({ 'q[bits=8]': analysis });
+    expect(reduceRunEvent(analysed, { type: 'started', variants: plan(), data: null }).analyses).toEqual({});
+  });
+
   it('has no results document until the model variant is done', () => {
     const started = reduceRunEvent(EMPTY_RUN, { type: 'started', variants: plan(), data: null });
     const quantized = reduceRunEvent(started, { type: 'variant', variantId: 'q[bits=8]', nodeId: 'q', status: 'done', metrics: { ...METRICS, agreement: null }, cached: false });

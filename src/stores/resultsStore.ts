@@ -14,6 +14,7 @@
 // page, so an end-to-end test can stream the events of a run it computed itself into the real app.
 // A production page without the flag has no such property.
 import { create } from 'zustand';
+import type { BlockAnalysis } from '../core/analysis/BlockAnalysis';
 import type { NodeEvent, PipelineEvent, VariantEvent, VariantStage, VariantStatus } from '../core/pipeline/executor/PipelineEvent';
 import type { DataDescription, ModelSizes } from '../core/pipeline/executor/PipelineServices';
 import type { PlannedVariant } from '../core/pipeline/planVariants';
@@ -57,6 +58,8 @@ export interface ResultsRun {
   log: readonly RunLogEntry[];
   /** The run's own results document (with `failures` when some did not finish), once it has ended. */
   results: WhittleResults | null;
+  /** What analysing blocks (sensitivity, auto) found, by variant id, as their events arrive. */
+  analyses: Readonly<Record<string, BlockAnalysis>>;
 }
 
 export interface ResultsState extends ResultsRun {
@@ -68,7 +71,7 @@ export interface ResultsState extends ResultsRun {
   reset(): void;
 }
 
-export const EMPTY_RUN: ResultsRun = { runId: 0, status: 'idle', data: null, plan: [], progress: {}, nodes: {}, finished: [], log: [], results: null };
+export const EMPTY_RUN: ResultsRun = { runId: 0, status: 'idle', data: null, plan: [], progress: {}, nodes: {}, finished: [], log: [], results: null, analyses: {} };
 
 const QUEUED: VariantProgress = { status: 'queued', stage: null, fraction: 0, message: null, sizes: null, cached: false };
 
@@ -139,6 +142,8 @@ export function reduceRunEvent(run: ResultsRun, event: PipelineEvent): ResultsRu
       return run.status === 'idle' ? run : { ...run, nodes: { ...run.nodes, [event.nodeId]: event } };
     case 'note':
       return run.status === 'idle' ? run : { ...run, log: [...run.log, { kind: 'note', message: event.message, variantId: event.variantId ?? null }] };
+    case 'analysis':
+      return run.status === 'idle' ? run : { ...run, analyses: { ...run.analyses, [event.variantId]: event.analysis } };
     case 'finished': {
       if (run.status === 'idle') return run;
       const cancelled = event.run.variants.filter((outcome) => outcome.status === 'cancelled').length;
