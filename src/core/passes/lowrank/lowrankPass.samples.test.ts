@@ -38,7 +38,9 @@ async function worstAgainstSimulation(graph: Graph, factors: LayerFactors[], x: 
 
 /**
  * Largest accuracy drop (points, on 2,000 test images) at rank 0.5 with the classifier kept whole,
- * from measurements (0.05–0.25 points). A sample not listed yet has its accuracy reported, not bounded.
+ * from measurements (0.05–0.25 points). fashion-mobilenet is reported, not bounded: its 1×1
+ * bottleneck convolutions are narrow already, and halving their rank costs it about 44 points.
+ * A sample not listed yet is likewise reported until measured.
  */
 const MAX_DROP: Record<string, number> = { 'fashion-cnn': 1, 'fashion-mlp': 1, 'mnist-cnn': 1 };
 
