@@ -1,17 +1,18 @@
 // `npm run bench`: runs every benchmark and prints one table per benchmark, with the machine it ran
 // on; the raw figures go to bench/out/results.json. Never run in CI or tests — timings depend on the
-// machine. `npm run bench -- codec`, `-- render`, `-- kernels`, `-- training` or `-- quantization` runs one.
+// machine. `npm run bench -- codec`, `-- render`, `-- kernels`, `-- training`, `-- training-browser` or `-- quantization` runs one.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { arch, cpus, loadavg, platform, totalmem } from 'node:os';
 import { renderTable } from '../cli/format/textTable.js';
 import { benchmarkGraphRender } from './graphRender.bench.js';
 import { benchmarkKernels } from './kernels.bench.js';
 import { benchmarkTraining } from './training.bench.js';
+import { benchmarkTrainingInBrowser } from './trainingBrowser.bench.js';
 import { BENCH_OUT_DIR } from './largeModels.js';
 import { benchmarkOnnxCodec } from './onnxCodec.bench.js';
 import { benchmarkQuantization } from './quantization.bench.js';
 
-const BENCHMARKS = ['codec', 'render', 'kernels', 'training', 'quantization'] as const;
+const BENCHMARKS = ['codec', 'render', 'kernels', 'training', 'training-browser', 'quantization'] as const;
 type BenchmarkName = (typeof BENCHMARKS)[number];
 
 const log = (line: string) => console.error(`  ${line}`);
@@ -106,6 +107,21 @@ async function main(): Promise<void> {
       ),
     );
     console.log(`  wasm ÷ JS reference: ${training.wasmOverJs.toFixed(1)}×; wasm ÷ TensorFlow.js: ${training.wasmOverTfjs.toFixed(1)}×\n`);
+  }
+
+  if (selected.includes('training-browser')) {
+    console.error('Training throughput in Chromium (fashion-cnn, Fashion-MNIST):');
+    const browserTraining = await benchmarkTrainingInBrowser(log);
+    results.trainingBrowser = browserTraining;
+    console.log(`Training samples/s in ${browserTraining.browser} (${browserTraining.protocol}, crossOriginIsolated ${browserTraining.crossOriginIsolated}) — ${browserTraining.model}`);
+    console.log(
+      renderTable(
+        [{ header: 'backend' }, { header: 'samples/s', align: 'right' }, { header: 'timed steps', align: 'right' }, { header: 'timed s', align: 'right' }, { header: 'mean loss', align: 'right' }, { header: 'ran on' }],
+        browserTraining.rows.map((r) => (r.available ? [r.backend, r.samplesPerSecond.toFixed(1), String(r.timedSteps), (r.timedMs / 1000).toFixed(1), r.meanLoss.toFixed(3), r.description] : [r.backend, '—', '—', '—', '—', `unavailable: ${r.reason}`])),
+      ),
+    );
+    if (browserTraining.wasmOverJs !== null) console.log(`  wasm ÷ JS reference: ${browserTraining.wasmOverJs.toFixed(1)}×`);
+    console.log('  a SwiftShader WebGPU adapter is a CPU emulation: its figure is for correctness, not speed\n');
   }
 
   if (selected.includes('quantization')) {
