@@ -7,6 +7,13 @@
 //
 // Points are drawn by VariantPoint, not recharts' symbols, so each carries its variant id and its
 // selection in the DOM (data-variant-id, data-selected) for keyboard use and for tests.
+//
+// Redrawing must stay well under a frame's budget while a run streams events (a long task per
+// landing point made the studio stutter): the chart only re-renders when `finished`, the plan, the
+// data or the selection change (memo; progress events do not reach it), every prop handed to
+// recharts is memoised so its store sees no change it must recompute, nothing animates, and tick
+// labels are plain SVG text at fixed positions (interval 0, fixed axis sizes), so recharts never
+// measures text in the DOM to wrap labels or thin out ticks.
 import { memo, useCallback, useMemo, useState, type KeyboardEvent } from 'react';
 import { CartesianGrid, ReferenceLine, Scatter, ScatterChart, Tooltip, XAxis, YAxis, type TooltipContentProps } from 'recharts';
 import type { NodeType } from '../core/pipeline/blockParams';
@@ -19,6 +26,8 @@ import { BLOCK_COLORS, BLOCK_LABELS } from './blockColors';
 import { formatQualityTick, QUALITY_AXES, qualityAxis, qualityDomain, qualityTicks, SIZE_AXES, sizeAxis, type QualityAxis, type SizeAxis } from './chartAxes';
 import { chartPoints, type ChartPoint } from './chartPoints';
 import { formatLogTick, logDomain, logScaleTicks } from './logScaleTicks';
+import { ChartToggle } from './ChartToggle';
+import { plainTick } from './plainTick';
 import { VariantTooltip } from './VariantTooltip';
 import './charts.css';
 
@@ -84,18 +93,14 @@ function VariantPoint({ cx, cy, payload: point, selected, onSelect }: PointShape
 /** Draws nothing: the frontier series is only its line. */
 const NO_SHAPE = () => <g />;
 
-function AxisToggle<Key extends string>({ label, choices, value, onChange, testId }: { label: string; choices: readonly { key: Key; toggle: string }[]; value: Key; onChange(key: Key): void; testId: string }) {
-  return (
-    <div className="axis-toggle" role="group" aria-label={label} data-testid={testId}>
-      <span className="axis-toggle-label">{label}</span>
-      {choices.map((choice) => (
-        <button key={choice.key} type="button" data-axis={choice.key} aria-pressed={choice.key === value} onClick={() => onChange(choice.key)}>
-          {choice.toggle}
-        </button>
-      ))}
-    </div>
-  );
-}
+const CHART_MARGIN = { top: 22, right: 20, bottom: 22, left: 8 };
+const CHART_STYLE = { width: '100%', height: '100%' };
+const TOOLTIP_CURSOR = { strokeDasharray: '3 3' };
+const FRONTIER_LINE = { stroke: FRONTIER_COLOR, strokeWidth: 1.5, strokeDasharray: '6 4' };
+const X_AXIS_HEIGHT = 30;
+const Y_AXIS_WIDTH = 56;
+const BASELINE_X_LABEL = { value: 'model', position: 'insideTopRight', className: 'pareto-baseline-label' } as const;
+const BASELINE_Y_LABEL = { value: 'model', position: 'insideTopLeft', className: 'pareto-baseline-label' } as const;
 
 /** Block types with a point, in the order the plan first uses them. */
 function typesInPlanOrder(points: readonly ChartPoint[], plan: readonly PlannedVariant[]): NodeType[] {
@@ -115,10 +120,21 @@ export const ParetoChart = memo(function ParetoChart({ finished, plan, data, sel
 
   const baselineX = baseline !== null && baseline.metrics[xKey] > 0 ? baseline.metrics[xKey] : null;
   const baselineY = baseline?.metrics[yKey] ?? null;
-  const xValues = [...points.map((point) => point.x), ...(baselineX === null ? [] : [baselineX])];
-  const yValues = [...points.map((point) => point.y), ...(baselineY === null ? [] : [baselineY])];
-  const xDomain = xValues.length > 0 ? logDomain(Math.min(...xValues), Math.max(...xValues)) : ([1024, 1024 * 1024] as [number, number]);
-  const yDomain = qualityDomain(yValues, y.unit);
+  const xAxis = useMemo(() => {
+    const values = [...points.map((point) => point.x), ...(baselineX === null ? [] : [baselineX])];
+    const domain = values.length > 0 ? logDomain(Math.min(...values), Math.max(...values)) : ([1024, 1024 * 1024] as [number, number]);
+    return {
+      domain,
+      ticks: logScaleTicks(domain[0], domain[1], x.unit),
+      tick: plainTick<number>((value) => formatLogTick(value, x.unit), { axis: 'x' }),
+      label: { value: x.title, position: 'insideBottom', offset: -14, className: 'pareto-axis-title' } as const,
+    };
+  }, [points, baselineX, x]);
+  const yAxis = useMemo(() => {
+    const domain = qualityDomain([...points.map((point) => point.y), ...(baselineY === null ? [] : [baselineY])], y.unit);
+    return { domain, ticks: qualityTicks(domain, y.unit), tick: plainTick<number>((value) => formatQualityTick(value, y.unit), { axis: 'y' }) };
+  }, [points, baselineY, y]);
+  const seriesByType = useMemo(() => types.map((type) => ({ type, data: points.filter((point) => point.type === type) })), [types, points]);
 
   const renderPoint = useCallback((props: unknown) => <VariantPoint {...(props as PointShapeProps)} selected={(props as PointShapeProps).payload?.id === selectedVariantId} onSelect={onSelect} />, [selectedVariantId, onSelect]);
   const renderTooltip = useCallback(
@@ -133,8 +149,8 @@ export const ParetoChart = memo(function ParetoChart({ finished, plan, data, sel
   return (
     <section className="pareto-chart" data-testid="pareto-chart" data-x-axis={xKey} data-y-axis={yKey} aria-label="Pareto chart of the variants">
       <div className="pareto-toolbar">
-        <AxisToggle<SizeAxis> label="x" choices={SIZE_AXES} value={xKey} onChange={setXKey} testId="pareto-x-toggle" />
-        <AxisToggle<QualityAxis> label="y" choices={QUALITY_AXES} value={yKey} onChange={setYKey} testId="pareto-y-toggle" />
+        <ChartToggle<SizeAxis> label="x" choices={SIZE_AXES} value={xKey} onChange={setXKey} testId="pareto-x-toggle" />
+        <ChartToggle<QualityAxis> label="y" choices={QUALITY_AXES} value={yKey} onChange={setYKey} testId="pareto-y-toggle" />
       </div>
       {data && (
         <p className="pareto-data" data-testid="pareto-data">
@@ -153,25 +169,10 @@ export const ParetoChart = memo(function ParetoChart({ finished, plan, data, sel
           // The y title reads horizontally above its axis: a rotated SVG label would run off a short plot.
           <>
             <span className="pareto-y-title">{y.title} ↑</span>
-            <ScatterChart responsive style={{ width: '100%', height: '100%' }} margin={{ top: 22, right: 20, bottom: 22, left: 8 }}>
+            <ScatterChart responsive style={CHART_STYLE} margin={CHART_MARGIN}>
               <CartesianGrid className="pareto-grid" strokeDasharray="3 3" />
-              <XAxis
-                type="number"
-                dataKey="x"
-                scale="log"
-                domain={xDomain}
-                ticks={logScaleTicks(xDomain[0], xDomain[1], x.unit)}
-                tickFormatter={(value: number) => formatLogTick(value, x.unit)}
-                label={{ value: x.title, position: 'insideBottom', offset: -14, className: 'pareto-axis-title' }}
-              />
-              <YAxis
-                type="number"
-                dataKey="y"
-                domain={yDomain}
-                ticks={qualityTicks(yDomain, y.unit)}
-                tickFormatter={(value: number) => formatQualityTick(value, y.unit)}
-                width={56}
-              />
+              <XAxis type="number" dataKey="x" scale="log" domain={xAxis.domain} ticks={xAxis.ticks} tick={xAxis.tick} interval={0} height={X_AXIS_HEIGHT} label={xAxis.label} />
+              <YAxis type="number" dataKey="y" domain={yAxis.domain} ticks={yAxis.ticks} tick={yAxis.tick} interval={0} width={Y_AXIS_WIDTH} />
               {baselineX !== null && (
                 <ReferenceLine
                   x={baselineX}
@@ -179,17 +180,17 @@ export const ParetoChart = memo(function ParetoChart({ finished, plan, data, sel
                   strokeDasharray="2 4"
                   className="pareto-baseline-line"
                   // One label is enough: on the horizontal line when there is one (the model has no SQNR).
-                  label={baselineY === null ? { value: 'model', position: 'insideTopRight', className: 'pareto-baseline-label' } : undefined}
+                  label={baselineY === null ? BASELINE_X_LABEL : undefined}
                 />
               )}
               {baselineY !== null && (
-                <ReferenceLine y={baselineY} stroke={BASELINE_LINE_COLOR} strokeDasharray="2 4" className="pareto-baseline-line" label={{ value: 'model', position: 'insideTopLeft', className: 'pareto-baseline-label' }} />
+                <ReferenceLine y={baselineY} stroke={BASELINE_LINE_COLOR} strokeDasharray="2 4" className="pareto-baseline-line" label={BASELINE_Y_LABEL} />
               )}
               {frontier.length > 1 && (
                 <Scatter
                   name="Pareto frontier"
                   data={frontier}
-                  line={{ stroke: FRONTIER_COLOR, strokeWidth: 1.5, strokeDasharray: '6 4' }}
+                  line={FRONTIER_LINE}
                   lineJointType="stepAfter"
                   shape={NO_SHAPE}
                   legendType="none"
@@ -198,18 +199,18 @@ export const ParetoChart = memo(function ParetoChart({ finished, plan, data, sel
                   className="pareto-frontier"
                 />
               )}
-              {types.map((type) => (
+              {seriesByType.map(({ type, data: series }) => (
                 <Scatter
                   key={type}
                   name={BLOCK_LABELS[type]}
-                  data={points.filter((point) => point.type === type)}
+                  data={series}
                   fill={BLOCK_COLORS[type]}
                   shape={renderPoint}
                   isAnimationActive={false}
                   className={`pareto-series pareto-series-${type}`}
                 />
               ))}
-              <Tooltip content={renderTooltip} cursor={{ strokeDasharray: '3 3' }} isAnimationActive={false} />
+              <Tooltip content={renderTooltip} cursor={TOOLTIP_CURSOR} isAnimationActive={false} />
             </ScatterChart>
           </>
         )}

@@ -1,10 +1,17 @@
 // The results of the pipeline run, docked under the workspace once a run has started: a status line
 // with the run's progress, the Pareto chart on the left, the results table and the run log on the
-// right. Chart and table share one selection (resultsStore.selectedVariantId). The panel folds to
-// its status line and back; it reads everything from resultsStore.
+// right. Chart and table share one selection (resultsStore.selectedVariantId). When the run has a
+// sensitivity block, its per-layer bar chart sits between them: the selected variant's analysis, or
+// the latest one. The panel folds to its status line and back; it reads everything from resultsStore.
+//
+// Progress events arrive many times a second and re-render this panel and the table; the charts are
+// memoised on props those events never change (`finished`, the plan, the analyses), so they redraw
+// only when a point or an analysis lands.
 import { useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { ParetoChart } from '../charts/ParetoChart';
+import { SensitivityChart } from '../charts/SensitivityChart';
+import { sensitivityToShow } from '../charts/sensitivityBars';
 import { currentResults, runCounts, runFraction, useResultsStore, type ResultsState } from '../stores/resultsStore';
 import { ResultsTable } from './ResultsTable';
 import { RunLog } from './RunLog';
@@ -24,7 +31,7 @@ function statusLine(status: ResultsState['status'], counts: ReturnType<typeof ru
 }
 
 export function ResultsPanel() {
-  const { status, runId, data, plan, progress, finished, log, results, selectedVariantId, selectVariant } = useResultsStore(
+  const { status, runId, data, plan, progress, finished, log, results, analyses, selectedVariantId, selectVariant } = useResultsStore(
     useShallow((s) => ({
       status: s.status,
       runId: s.runId,
@@ -34,6 +41,7 @@ export function ResultsPanel() {
       finished: s.finished,
       log: s.log,
       results: s.results,
+      analyses: s.analyses,
       selectedVariantId: s.selectedVariantId,
       selectVariant: s.selectVariant,
     })),
@@ -42,6 +50,7 @@ export function ResultsPanel() {
   const counts = useMemo(() => runCounts({ plan, progress }), [plan, progress]);
   const document = useMemo(() => currentResults({ results, finished }), [results, finished]);
   const percent = Math.round(100 * runFraction({ plan, progress }));
+  const sensitivity = useMemo(() => sensitivityToShow(analyses, selectedVariantId), [analyses, selectedVariantId]);
 
   return (
     <section className={folded ? 'results-panel is-folded' : 'results-panel'} data-testid="results-panel" data-run-status={status} data-run-id={runId} aria-label="Results">
@@ -52,7 +61,7 @@ export function ResultsPanel() {
         </span>
         {status === 'running' && (
           <span className="results-run-progress" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent}>
-            <span style={{ width: `${percent}%` }} />
+            <span style={{ transform: `scaleX(${percent / 100})` }} />
           </span>
         )}
         <button type="button" className="button button-ghost results-fold" aria-expanded={!folded} onClick={() => setFolded(!folded)} title={folded ? 'Show the results' : 'Fold the results to this line'}>
@@ -60,8 +69,9 @@ export function ResultsPanel() {
         </button>
       </header>
       {!folded && (
-        <div className="results-body">
+        <div className={sensitivity ? 'results-body has-sensitivity' : 'results-body'}>
           <ParetoChart finished={finished} plan={plan} data={data} selectedVariantId={selectedVariantId} onSelect={selectVariant} />
+          {sensitivity && <SensitivityChart variantId={sensitivity.variantId} analysis={sensitivity.analysis} />}
           <div className="results-side">
             <ResultsTable finished={finished} plan={plan} progress={progress} document={document} selectedVariantId={selectedVariantId} onSelect={selectVariant} />
             <RunLog log={log} onSelect={selectVariant} />

@@ -107,7 +107,7 @@ function PendingRow({ variant, progress, selected, onSelect }: { variant: Planne
       <td colSpan={METRIC_NAMES.length} className="results-status" title={variantStatusText(progress)}>
         {!settled && (
           <span className="results-progress" aria-hidden>
-            <span style={{ width: `${Math.round(100 * progress.fraction)}%` }} />
+            <span style={{ transform: `scaleX(${Math.round(100 * progress.fraction) / 100})` }} />
           </span>
         )}
         {variantStatusText(progress)}
