@@ -13,6 +13,7 @@ import { loadSampleDataset } from '../eval/datasets/sampleDatasets.js';
 import type { ImageSet } from '../eval/datasets/Dataset.js';
 import type { SampleDatasetId } from '../eval/datasets/sampleDatasetCard.js';
 import type { RunModel, RuntimeFeed } from '../passes/Pass.js';
+import { topOneAccuracy } from '../eval/metrics/accuracy.js';
 
 export const SAMPLES_DIRECTORY = fileURLToPath(new URL('../../../public/samples/', import.meta.url));
 
@@ -91,12 +92,5 @@ export async function ortLogits(modelBytes: Uint8Array, batch: Pick<LabelledBatc
 /** Top-1 accuracy (0–1) measured by onnxruntime-web. */
 export async function ortAccuracy(modelBytes: Uint8Array, batch: LabelledBatch): Promise<number> {
   const logits = await ortLogits(modelBytes, batch);
-  const classes = logits.length / batch.y.length;
-  let correct = 0;
-  for (let i = 0; i < batch.y.length; i++) {
-    let best = 0;
-    for (let c = 1; c < classes; c++) if (logits[i * classes + c]! > logits[i * classes + best]!) best = c;
-    if (best === batch.y[i]) correct++;
-  }
-  return correct / batch.y.length;
+  return topOneAccuracy(logits, batch.y, logits.length / batch.y.length);
 }

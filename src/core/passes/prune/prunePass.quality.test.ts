@@ -24,7 +24,7 @@ import { elementCount, tensorDims } from '../../onnx/tensorData.js';
 import { measureModelSize } from '../../graph/modelSize.js';
 import { encodeModel } from '../../onnx/modelFile.js';
 import { bundledSampleIds, bundledTestSet, loadBundledSample, type LabelledBatch } from '../../testing/bundledSamples.js';
-import { runWithOrtNode } from '../../testing/onnxRuntimeReference.js';
+import { nativeAccuracy } from '../../testing/nativeAccuracy.js';
 import type { PassContext } from '../Pass.js';
 import type { PruneParams } from './PruneParams.js';
 import { prunePass } from './prunePass.js';
@@ -32,19 +32,6 @@ import { quantizePass } from '../quantize/quantizePass.js';
 
 const kernels = createJsPassKernels();
 const context = (): PassContext => ({ kernels, progress: () => {}, signal: new AbortController().signal });
-
-async function nativeAccuracy(bytes: Uint8Array, batch: LabelledBatch): Promise<number> {
-  const outputs = await runWithOrtNode(bytes, { input: { type: 'float32', data: batch.x, dims: [...batch.shape] } });
-  const logits = outputs.logits!.data as Float32Array;
-  const classes = logits.length / batch.y.length;
-  let correct = 0;
-  for (let i = 0; i < batch.y.length; i++) {
-    let best = 0;
-    for (let c = 1; c < classes; c++) if (logits[i * classes + c]! > logits[i * classes + best]!) best = c;
-    if (best === batch.y[i]) correct++;
-  }
-  return correct / batch.y.length;
-}
 
 /** Elements of the Conv/Gemm/MatMul weights — what magnitude pruning ranks (biases and BatchNorm are never pruned). */
 function prunableWeightCount(graph: Graph): number {

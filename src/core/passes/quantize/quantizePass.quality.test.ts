@@ -6,7 +6,7 @@
 // are ≥ 95 % of the float32 file (fashion-cnn, fashion-mlp, mnist-cnn: 99.3–99.8 %), and the share is printed
 // where they are not.
 // Accuracy is measured by stock onnxruntime-node (native), which is ~7× faster than the wasm build
-// here on the full split (testing/nativeAccuracy.ts); quantizePass.samples.test.ts checks that both
+// here on the full split (src/core/testing/nativeAccuracy.ts); quantizePass.samples.test.ts checks that both
 // runtimes compute the same logits for these models. Accuracy is deterministic, so the bounds are asserted, not sampled.
 // WHITTLE_QUANTIZE_TABLE=1 also measures every configuration and prints the table (slow).
 import { describe, expect, it } from 'vitest';
@@ -19,7 +19,7 @@ import type { QuantizeParams } from './QuantizeParams.js';
 import { planWeightQuantization } from './quantizationPlan.js';
 import { quantizePass } from './quantizePass.js';
 import { resolveQuantizeParams } from './resolveQuantizeParams.js';
-import { nativeAccuracy } from './testing/nativeAccuracy.js';
+import { nativeAccuracy } from '../../testing/nativeAccuracy.js';
 
 const context = (): PassContext => ({ kernels: createJsPassKernels(), progress: () => {}, signal: new AbortController().signal });
 

@@ -8,7 +8,8 @@
 // handling off the DequantizeLinear is constant-folded at load by the same kernel, so the logits are
 // the same numbers and the run is as fast as the float model's.
 import * as ort from 'onnxruntime-node';
-import type { LabelledBatch } from '../../../testing/bundledSamples.js';
+import { topOneAccuracy } from '../eval/metrics/accuracy.js';
+import type { LabelledBatch } from './bundledSamples.js';
 
 export async function nativeAccuracy(modelBytes: Uint8Array, batch: LabelledBatch): Promise<number> {
   const options = { graphOptimizationLevel: 'all', intraOpNumThreads: 1, interOpNumThreads: 1, extra: { session: { disable_quant_qdq: '1' } } } as ort.InferenceSession.SessionOptions;
@@ -16,14 +17,7 @@ export async function nativeAccuracy(modelBytes: Uint8Array, batch: LabelledBatc
   try {
     const outputs = await session.run({ [session.inputNames[0]!]: new ort.Tensor('float32', batch.x, [...batch.shape]) });
     const logits = outputs[session.outputNames[0]!]!.data as Float32Array;
-    const classes = logits.length / batch.y.length;
-    let correct = 0;
-    for (let i = 0; i < batch.y.length; i++) {
-      let best = 0;
-      for (let c = 1; c < classes; c++) if (logits[i * classes + c]! > logits[i * classes + best]!) best = c;
-      if (best === batch.y[i]) correct++;
-    }
-    return correct / batch.y.length;
+    return topOneAccuracy(logits, batch.y, logits.length / batch.y.length);
   } finally {
     await session.release();
   }
