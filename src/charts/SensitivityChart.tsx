@@ -44,6 +44,12 @@ function shortName(name: string): string {
   return name.length > LABEL_CHARS ? `${name.slice(0, LABEL_CHARS - 1)}…` : name;
 }
 
+/** Every layer's name up to MAX_LABELS bars, then every k-th: a fixed count, so recharts measures no label to thin them. */
+const MAX_LABELS = 16;
+function labelInterval(bars: number): number {
+  return Math.max(0, Math.ceil(bars / MAX_LABELS) - 1);
+}
+
 /** Points with a sign: "+1.60 pt" lost, "−0.20 pt" (a gain) shown as negative. */
 function formatDrop(drop: number): string {
   return `${drop < 0 ? '−' : ''}${Math.abs(drop).toFixed(2)} pt`;
@@ -153,7 +159,7 @@ export const SensitivityChart = memo(function SensitivityChart({ variantId, anal
             <span className="pareto-y-title">Drop (points) ↑</span>
             <BarChart responsive style={CHART_STYLE} data={shaped.bars} margin={CHART_MARGIN}>
               <CartesianGrid className="pareto-grid" strokeDasharray="3 3" vertical={false} />
-              <XAxis type="category" dataKey="layer" tick={xTick} interval={0} height={X_AXIS_HEIGHT} />
+              <XAxis type="category" dataKey="layer" tick={xTick} interval={labelInterval(shaped.bars.length)} height={X_AXIS_HEIGHT} />
               <YAxis type="number" domain={yAxis.domain} ticks={yAxis.ticks} tick={yAxis.tick} interval={0} width={Y_AXIS_WIDTH} />
               <ReferenceLine y={0} className="sensitivity-zero" />
               <Bar dataKey="drop" shape={LayerBar} isAnimationActive={false} />
