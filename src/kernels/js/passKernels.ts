@@ -53,6 +53,30 @@ export function checkZeroPoints(kernel: string, zeroPoint: Int32Array, groups: n
   }
 }
 
+/**
+ * The argument checks every backend's quantize, dequantize and fake-quantize make, so they fail
+ * with the same messages: the layout fits, the output is long enough, and — where values are
+ * quantized — the range is an integer range the output type holds and every zero point lies in it.
+ */
+export function checkQuantizeArguments(
+  kernel: string,
+  values: ArrayLike<number>,
+  layout: GroupLayout,
+  scale: Float32Array,
+  zeroPoint: Int32Array,
+  out: ArrayLike<number>,
+  range?: { qmin: number; qmax: number },
+): void {
+  checkGroupLayout(kernel, layout, values.length, scale, zeroPoint);
+  if (range) {
+    const { qmin, qmax } = range;
+    if (out instanceof Int8Array || out instanceof Uint8Array) checkQuantizationRange(kernel, qmin, qmax, out);
+    else if (!Number.isInteger(qmin) || !Number.isInteger(qmax) || qmin > qmax) throw new RangeError(`${kernel}: [${qmin}, ${qmax}] is not an integer range`);
+    checkZeroPoints(kernel, zeroPoint, groupCount(layout), qmin, qmax);
+  }
+  if (out.length < values.length) throw new RangeError(`${kernel}: out holds ${out.length} values, needs ${values.length}`);
+}
+
 /** The bin of one value; below lo goes to 0, at or above hi to the last bin (so hi = lo is allowed). */
 export function histogramBin(v: number, lo: number, hi: number, bins: number): number {
   if (v < lo) return 0;
@@ -287,28 +311,21 @@ export function createJsPassKernels(): PassKernels {
     },
 
     quantizeGroups(x, layout, scale, zeroPoint, qmin, qmax, out) {
-      checkGroupLayout('quantizeGroups', layout, x.length, scale, zeroPoint);
-      checkQuantizationRange('quantizeGroups', qmin, qmax, out);
-      checkZeroPoints('quantizeGroups', zeroPoint, groupCount(layout), qmin, qmax);
-      if (out.length < x.length) throw new RangeError(`quantizeGroups: out holds ${out.length} values, needs ${x.length}`);
+      checkQuantizeArguments('quantizeGroups', x, layout, scale, zeroPoint, out, { qmin, qmax });
       forEachElement(layout, (e, g) => {
         out[e] = quantizeValue(x[e]!, scale[g]!, zeroPoint[g]!, qmin, qmax);
       });
     },
 
     dequantizeGroups(q, layout, scale, zeroPoint, out) {
-      checkGroupLayout('dequantizeGroups', layout, q.length, scale, zeroPoint);
-      if (out.length < q.length) throw new RangeError(`dequantizeGroups: out holds ${out.length} values, needs ${q.length}`);
+      checkQuantizeArguments('dequantizeGroups', q, layout, scale, zeroPoint, out);
       forEachElement(layout, (e, g) => {
         out[e] = (q[e]! - zeroPoint[g]!) * scale[g]!;
       });
     },
 
     fakeQuantizeGroups(x, layout, scale, zeroPoint, qmin, qmax, out) {
-      checkGroupLayout('fakeQuantizeGroups', layout, x.length, scale, zeroPoint);
-      if (!Number.isInteger(qmin) || !Number.isInteger(qmax) || qmin > qmax) throw new RangeError(`fakeQuantizeGroups: [${qmin}, ${qmax}] is not an integer range`);
-      checkZeroPoints('fakeQuantizeGroups', zeroPoint, groupCount(layout), qmin, qmax);
-      if (out.length < x.length) throw new RangeError(`fakeQuantizeGroups: out holds ${out.length} values, needs ${x.length}`);
+      checkQuantizeArguments('fakeQuantizeGroups', x, layout, scale, zeroPoint, out, { qmin, qmax });
       forEachElement(layout, (e, g) => {
         out[e] = (quantizeValue(x[e]!, scale[g]!, zeroPoint[g]!, qmin, qmax) - zeroPoint[g]!) * scale[g]!;
       });

@@ -4,7 +4,7 @@
 // window of the per-group entries (scales, zero points, running statistics) those rows touch —
 // group indices grow with the element index, so that is one contiguous range per chunk.
 import { checkGroupLayout, groupCount, type GroupLayout, type PassKernels } from '../PassKernels';
-import { assembleSvd, checkKmeansArguments, checkQuantizationRange, checkSvdArguments, checkZeroPoints, tallColumns } from '../js/passKernels';
+import { assembleSvd, checkKmeansArguments, checkQuantizeArguments, checkSvdArguments, tallColumns } from '../js/passKernels';
 import { instantiateKernelsModule } from './loadKernelsModule';
 import { ScratchArena } from './ScratchArena';
 
@@ -197,10 +197,7 @@ export function wasmPassKernelsFrom(wasm: PassKernelsModuleExports): WasmPassKer
     },
 
     quantizeGroups(x, layout, scale, zeroPoint, qmin, qmax, out) {
-      checkGroupLayout('quantizeGroups', layout, x.length, scale, zeroPoint);
-      checkQuantizationRange('quantizeGroups', qmin, qmax, out);
-      checkZeroPoints('quantizeGroups', zeroPoint, groupCount(layout), qmin, qmax);
-      if (out.length < x.length) throw new RangeError(`quantizeGroups: out holds ${out.length} values, needs ${x.length}`);
+      checkQuantizeArguments('quantizeGroups', x, layout, scale, zeroPoint, out, { qmin, qmax });
       const signed = out instanceof Int8Array ? 1 : 0;
       streamGroups(x, layout, [scale, zeroPoint], [], out, (xAt, [scaleAt, zeroPointAt], outAt, chunk, groupBase) =>
         wasm.quantizeGroupsChunk(xAt, ...shape(layout, chunk), scaleAt!, zeroPointAt!, groupBase, qmin, qmax, outAt, signed),
@@ -208,8 +205,7 @@ export function wasmPassKernelsFrom(wasm: PassKernelsModuleExports): WasmPassKer
     },
 
     dequantizeGroups(q, layout, scale, zeroPoint, out) {
-      checkGroupLayout('dequantizeGroups', layout, q.length, scale, zeroPoint);
-      if (out.length < q.length) throw new RangeError(`dequantizeGroups: out holds ${out.length} values, needs ${q.length}`);
+      checkQuantizeArguments('dequantizeGroups', q, layout, scale, zeroPoint, out);
       const signed = q instanceof Int8Array ? 1 : 0;
       streamGroups(q, layout, [scale, zeroPoint], [], out, (qAt, [scaleAt, zeroPointAt], outAt, chunk, groupBase) =>
         wasm.dequantizeGroupsChunk(qAt, ...shape(layout, chunk), scaleAt!, zeroPointAt!, groupBase, outAt, signed),
@@ -217,10 +213,7 @@ export function wasmPassKernelsFrom(wasm: PassKernelsModuleExports): WasmPassKer
     },
 
     fakeQuantizeGroups(x, layout, scale, zeroPoint, qmin, qmax, out) {
-      checkGroupLayout('fakeQuantizeGroups', layout, x.length, scale, zeroPoint);
-      if (!Number.isInteger(qmin) || !Number.isInteger(qmax) || qmin > qmax) throw new RangeError(`fakeQuantizeGroups: [${qmin}, ${qmax}] is not an integer range`);
-      checkZeroPoints('fakeQuantizeGroups', zeroPoint, groupCount(layout), qmin, qmax);
-      if (out.length < x.length) throw new RangeError(`fakeQuantizeGroups: out holds ${out.length} values, needs ${x.length}`);
+      checkQuantizeArguments('fakeQuantizeGroups', x, layout, scale, zeroPoint, out, { qmin, qmax });
       streamGroups(x, layout, [scale, zeroPoint], [], out, (xAt, [scaleAt, zeroPointAt], outAt, chunk, groupBase) =>
         wasm.fakeQuantizeGroupsChunk(xAt, ...shape(layout, chunk), scaleAt!, zeroPointAt!, groupBase, qmin, qmax, outAt),
       );
