@@ -2,8 +2,7 @@
 // whittle` runs), checked against the results contract and re-measured in ONNX Runtime; runs
 // without data, with a failing block and with hashed file refs through main() in-process.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -12,38 +11,20 @@ import { takeImageBatch } from '../src/core/eval/datasets/imageBatch.js';
 import { sha256Hex } from '../src/core/pipeline/cacheKey.js';
 import { validateResults, type WhittleResults } from '../src/core/results/resultsContract.js';
 import { ortAccuracy, runModelInNode } from '../src/core/testing/bundledSamples.js';
+import { pipelineFolder, quantizeSweep } from './testing/pipelineFiles.js';
 import { whittleInProcess } from './testing/whittleInProcess.js';
 
 const SHIM = fileURLToPath(new URL('./whittle.mjs', import.meta.url));
 const SAMPLES = fileURLToPath(new URL('../public/samples/', import.meta.url));
 const NPZ = `${SAMPLES}fashion-mnist-test-500.npz`;
 const MLP = `${SAMPLES}fashion-mlp.onnx`;
-const folder = mkdtempSync(join(tmpdir(), 'whittle-run-'));
-afterAll(() => rmSync(folder, { recursive: true, force: true }));
-
-function pipelineFile(name: string, document: unknown): string {
-  const path = join(folder, name);
-  writeFileSync(path, typeof document === 'string' ? document : JSON.stringify(document));
-  return path;
-}
-
-function quantizeSweep(extra: Record<string, unknown> = {}) {
-  return {
-    type: 'whittle-pipeline',
-    version: 1,
-    model: { sample: 'fashion-mlp' },
-    nodes: [
-      { id: 'model', type: 'model' },
-      { id: 'q', type: 'quantize', params: { bits: [8, 4] } },
-    ],
-    edges: [{ source: 'model', target: 'q' }],
-    ...extra,
-  };
-}
+const folder = pipelineFolder('whittle-run-');
+afterAll(() => folder.remove());
+const pipelineFile = folder.write;
 
 describe('whittle run', () => {
   it('runs a quantize sweep on the MLP: results.json follows the contract, every file re-measures to its reported accuracy', async () => {
-    const out = join(folder, 'sweep-out');
+    const out = join(folder.path, 'sweep-out');
     const pipeline = pipelineFile('sweep.json', quantizeSweep());
     const result = spawnSync(process.execPath, [SHIM, 'run', pipeline, '--data', NPZ, '--out', out, '--json'], { encoding: 'utf8', timeout: 120_000 });
     expect(result.stderr).toContain('whittle: running 3 variants on fashion-mnist-test-500.npz: all 500 test images');
@@ -92,7 +73,7 @@ describe('whittle run', () => {
   });
 
   it('reports a block that cannot run on its node, writes the rest, and exits 1', async () => {
-    const out = join(folder, 'partial-out');
+    const out = join(folder.path, 'partial-out');
     const pipeline = pipelineFile('partial.json', {
       ...quantizeSweep(),
       nodes: [{ id: 'model', type: 'model' }, { id: 'f', type: 'foldbn' }, { id: 'd', type: 'distill' }],

@@ -1,36 +1,16 @@
 // Bad input to `whittle run` and `whittle eval`: each stops the command with one line naming the
 // file and what is wrong (exit 1), or with the usage (exit 2), before any work starts.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { pipelineFolder, quantizeSweep } from './testing/pipelineFiles.js';
 import { whittleInProcess } from './testing/whittleInProcess.js';
 
 const SAMPLES = fileURLToPath(new URL('../public/samples/', import.meta.url));
 const MLP = `${SAMPLES}fashion-mlp.onnx`;
-const folder = mkdtempSync(join(tmpdir(), 'whittle-errors-'));
-afterAll(() => rmSync(folder, { recursive: true, force: true }));
-
-function pipelineFile(name: string, document: unknown): string {
-  const path = join(folder, name);
-  writeFileSync(path, typeof document === 'string' ? document : JSON.stringify(document));
-  return path;
-}
-
-function quantizeSweep(extra: Record<string, unknown> = {}) {
-  return {
-    type: 'whittle-pipeline',
-    version: 1,
-    model: { sample: 'fashion-mlp' },
-    nodes: [
-      { id: 'model', type: 'model' },
-      { id: 'q', type: 'quantize', params: { bits: [8, 4] } },
-    ],
-    edges: [{ source: 'model', target: 'q' }],
-    ...extra,
-  };
-}
+const folder = pipelineFolder('whittle-errors-');
+afterAll(() => folder.remove());
+const pipelineFile = folder.write;
 
 describe('whittle run and eval on bad input', () => {
   it('refuses a bad pipeline, model or dataset with one line naming the problem, before any work', async () => {
@@ -43,7 +23,7 @@ describe('whittle run and eval on bad input', () => {
       [['run', pipelineFile('nomodel.json', { ...quantizeSweep(), model: undefined })], /^whittle: .*nomodel\.json: names no model; give one with --model M\.onnx\n$/],
       [['run', pipelineFile('ok.json', quantizeSweep()), '--model', pipelineFile('garbage.onnx', 'this is not a model')], /^whittle: garbage\.onnx: /],
       [['run', pipelineFile('ok2.json', quantizeSweep()), '--data', pipelineFile('garbage.npz', 'PK not really')], /^whittle: garbage\.npz: /],
-      [['run', join(folder, 'absent.json')], /^whittle: .*absent\.json: no such file\n$/],
+      [['run', join(folder.path, 'absent.json')], /^whittle: .*absent\.json: no such file\n$/],
       [['eval', MLP, '--data', pipelineFile('empty.npz', '')], /^whittle: empty\.npz: is empty \(0 bytes\)\n$/],
     ];
     for (const [args, message] of cases) {
