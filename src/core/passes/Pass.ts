@@ -3,6 +3,7 @@
 // are cheap), reaches hot loops through `ctx.kernels`, reports progress, and stops when cancelled.
 //
 //   const out = await quantizePass(graph, { bits: 4, granularity: 'group', groupSize: 32 }, ctx);
+import type { Kernels } from '../../kernels/Kernels.js';
 import type { PassKernels } from '../../kernels/PassKernels.js';
 import type { ImageSet } from '../eval/datasets/Dataset.js';
 import type { Graph } from '../graph/Graph.js';
@@ -28,6 +29,43 @@ export interface CalibrationData {
   run: RunModel;
 }
 
+/** One point of a training block's live curve (distill, finetune). */
+export interface TrainingPoint {
+  /** 1-based epoch the point belongs to. */
+  epoch: number;
+  epochs: number;
+  /** Steps done in this epoch, and how many it has. */
+  step: number;
+  stepsPerEpoch: number;
+  /** Mean training loss over the steps since the previous point. */
+  loss: number;
+  /** Top-1 accuracy on the validation images, in [0, 1]; set on the point that ends an epoch. */
+  validationAccuracy?: number;
+  /** Seconds the block still needs, estimated from the steps done so far. */
+  etaSeconds?: number;
+}
+
+/** What a block that trains (distill, finetune) learns from, and how it reports. */
+export interface TrainingContext {
+  /** Training images with labels when the data has them (y null: distillation with alpha = 1 only). */
+  train: ImageSet;
+  /** Held-out images (carved from the train split with a fixed seed) for validation accuracy and early stopping. */
+  validation: ImageSet;
+  /** The pipeline's original model, before any block: the teacher of `finetune` with `distill: true`. */
+  original: Graph;
+  /** The blocks between the original model and this block's input, in order, with their planned params (no sweeps). */
+  lineage: ReadonlyArray<{ type: string; params: Readonly<Record<string, unknown>> }>;
+  /** Training kernels: WebGPU when enabled and present, else WASM SIMD, else the JS reference. */
+  kernels: Kernels;
+  /** Streams the live curve (also shown by the CLI's progress bar). */
+  report(point: TrainingPoint): void;
+  /**
+   * True once the user asked this block to stop early and keep what it has: the pass ends training
+   * and returns its best checkpoint so far (by validation accuracy), unlike `signal`, which cancels.
+   */
+  stopRequested(): boolean;
+}
+
 export interface PassContext {
   kernels: PassKernels;
   /** fraction in [0, 1]; message says what is being done ("layer conv2: 4-bit groups"). */
@@ -36,6 +74,8 @@ export interface PassContext {
   signal: AbortSignal;
   /** Present when the pipeline has a dataset; passes that need it fail clearly without. */
   calibration?: CalibrationData;
+  /** Present for blocks that train when the pipeline has a dataset with a train split (or any images, for alpha = 1). */
+  training?: TrainingContext;
 }
 
 export type Pass<Params> = (graph: Graph, params: Params, ctx: PassContext) => Promise<Graph>;
