@@ -6,6 +6,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { sha256Hex } from '../core/pipeline/cacheKey';
 import type { PipelineSpec } from '../core/pipeline/pipelineSpec';
 import { restorePipeline } from '../core/pipeline/restorePipeline';
+import { addBlock, setParams } from '../editor/pipelineEdits';
 import { useModelStore, type LoadedModel } from './modelStore';
 import {
   isPipelineFileName,
@@ -237,4 +238,55 @@ it('opens .whittle.json and other .json files as pipelines, never models', () =>
   expect(isPipelineFileName('Sweep.JSON')).toBe(true);
   expect(isPipelineFileName('model.onnx')).toBe(false);
   expect(isPipelineFileName('weights.data')).toBe(false);
+});
+
+describe('edit and undo/redo', () => {
+  const history = () => usePipelineStore.temporal.getState();
+  const ids = () => usePipelineStore.getState().pipeline.nodes.map((node) => node.id);
+
+  beforeEach(() => history().clear());
+
+  it('makes each edit one undo step, restored with defaults filled, and redoes it', () => {
+    const before = usePipelineStore.getState().pipeline;
+    usePipelineStore.getState().edit((pipeline) => addBlock(pipeline, 'prune', { after: 'q' }).pipeline);
+    usePipelineStore.getState().edit((pipeline) => setParams(pipeline, 'prune-1', { sparsity: 0.7 }));
+    expect(usePipelineStore.getState().pipeline.nodes.find((node) => node.id === 'prune-1')!.params).toMatchObject({ sparsity: 0.7, pattern: 'unstructured' });
+    expect(history().pastStates).toHaveLength(2);
+    history().undo();
+    expect(usePipelineStore.getState().pipeline.nodes.find((node) => node.id === 'prune-1')!.params.sparsity).toBe(0.5);
+    history().undo();
+    expect(usePipelineStore.getState().pipeline).toBe(before);
+    history().redo(2);
+    expect(ids()).toEqual(['model', 'q', 'prune-1']);
+  });
+
+  it('records nothing for an edit that changes nothing, and refuses (throws in development) one that breaks the pipeline', () => {
+    usePipelineStore.getState().edit((pipeline) => pipeline);
+    expect(history().pastStates).toHaveLength(0);
+    const before = usePipelineStore.getState().pipeline;
+    expect(() => usePipelineStore.getState().edit((pipeline) => ({ ...pipeline, edges: [] }))).toThrow(/node 'q' has no input/);
+    expect(usePipelineStore.getState().pipeline).toBe(before);
+    expect(history().pastStates).toHaveLength(0);
+  });
+
+  it('makes a load one undo step, and keeps problems, notes and file names out of the history', () => {
+    usePipelineStore.getState().load('{ "nope": 1 }', 'bad.json');
+    expect(history().pastStates).toHaveLength(0);
+    expect(usePipelineStore.getState().load(SWEEP_TEXT, 'sweep.whittle.json')).toBe(true);
+    expect(history().pastStates).toHaveLength(1);
+    history().undo();
+    expect(ids()).toEqual(['model', 'q']);
+    expect(usePipelineStore.getState().pipeline.nodes[1]!.params.bits).toBe(8);
+  });
+
+  it('follows the open model without an undo step, in the history too', async () => {
+    usePipelineStore.getState().edit((pipeline) => addBlock(pipeline, 'cluster').pipeline);
+    useModelStore.setState({ model: fakeModel('fashion-mlp.onnx', new Uint8Array([1])), sampleCard: card('fashion-mlp') });
+    await settle();
+    expect(usePipelineStore.getState().pipeline.model).toEqual({ sample: 'fashion-mlp' });
+    expect(history().pastStates).toHaveLength(1);
+    history().undo();
+    expect(ids()).toEqual(['model', 'q']);
+    expect(usePipelineStore.getState().pipeline.model).toEqual({ sample: 'fashion-mlp' });
+  });
 });

@@ -8,10 +8,15 @@
 // editor-only `ui` data (positions, viewport) all live in it, so React Flow can render from it and
 // zundo can undo by snapshotting `pipeline` alone.
 //
+// Undo/redo (zundo's `temporal`) tracks `pipeline` alone: every edit through `edit` is one step, and
+// so is every load. Following the open model is not an edit: it rewrites the model ref in the
+// history too, so undo never swaps the model out from under the user.
+//
 // The pipeline follows the open model: opening a sample names it (`{ sample }`) with the sample's
 // dataset from the catalog; opening a user's file names it `{ name, sha256 }` without a dataset
 // (size figures only). Loading a pipeline that names another sample opens that sample; one that
 // names a user's file other than the open one keeps its ref, and the run says which file to open.
+import { temporal } from 'zundo';
 import { create } from 'zustand';
 import { sha256Hex } from '../core/pipeline/cacheKey';
 import { PIPELINE_LIMITS } from '../core/pipeline/limits';
@@ -52,6 +57,13 @@ export interface PipelineState {
   dismissProblem(): void;
   /** Downloads the pipeline as NAME.whittle.json. */
   save(): void;
+  /**
+   * Applies a pure edit (src/editor/pipelineEdits.ts) as one undo step. The result must restore:
+   * an edit that breaks the pipeline is a bug in the edit, so it throws in development and is
+   * refused (pipeline kept, `problem` set) in production. An edit that returns the same pipeline
+   * records nothing.
+   */
+  edit(change: (pipeline: PipelineSpec) => PipelineSpec): void;
 }
 
 export const PIPELINE_FILE_SUFFIX = '.whittle.json';
@@ -150,61 +162,96 @@ export async function openModelRef(state: Pick<ModelState, 'model' | 'sampleCard
 /** The open model now, for this module's own follow-up after a load. */
 let currentModel: OpenModelRef | null = null;
 
-export const usePipelineStore = create<PipelineState>()((set, get) => ({
-  pipeline: suggestedPipeline(),
-  fileName: null,
-  problem: null,
-  notes: [],
+/** Whether undo/redo sees a change: the pipeline itself, by identity (every edit makes a new one). */
+function samePipeline(past: { pipeline: PipelineSpec }, current: { pipeline: PipelineSpec }): boolean {
+  return past.pipeline === current.pipeline;
+}
 
-  load(input, source) {
-    const restored = restorePipeline(input);
-    if (!restored.ok) {
-      set({ problem: { source: source ?? 'the pipeline', errors: restored.errors } });
-      return false;
-    }
-    let pipeline = restored.pipeline;
-    const notes = [...restored.notes];
-    // A pipeline without a model runs on whatever is open (as the CLI's --model fills it).
-    if (!pipeline.model && currentModel) pipeline = withModelRef(pipeline, currentModel);
-    set({ pipeline, fileName: source ?? null, problem: null, notes });
-    const wanted = pipeline.model;
-    if (typeof wanted?.sample === 'string' && !(currentModel && namesModel(wanted, currentModel))) {
-      void useModelStore.getState().openSample(wanted.sample);
-    }
-    return true;
-  },
+/** How many steps undo keeps: plenty for a session, bounded so a long one does not hold every version. */
+export const UNDO_LIMIT = 200;
 
-  async loadFile(file) {
-    // Refused before reading: a huge file would be read whole only to be refused by restorePipeline.
-    if (file.size > PIPELINE_LIMITS.maxTextLength * 4) {
-      set({ problem: { source: file.name, errors: [`the file is ${file.size.toLocaleString('en-US')} bytes; a pipeline is at most ${PIPELINE_LIMITS.maxTextLength.toLocaleString('en-US')} characters`] } });
-      return false;
-    }
-    let text: string;
-    try {
-      text = await file.text();
-    } catch (error) {
-      set({ problem: { source: file.name, errors: [`could not be read (${error instanceof Error ? error.message : String(error)})`] } });
-      return false;
-    }
-    return get().load(text, file.name);
-  },
+export const usePipelineStore = create<PipelineState>()(
+  temporal(
+    (set, get) => ({
+      pipeline: suggestedPipeline(),
+      fileName: null,
+      problem: null,
+      notes: [],
 
-  followModel(ref) {
-    currentModel = ref;
-    const pipeline = withModelRef(get().pipeline, ref);
-    if (pipeline !== get().pipeline) set({ pipeline });
-  },
+      load(input, source) {
+        const restored = restorePipeline(input);
+        if (!restored.ok) {
+          set({ problem: { source: source ?? 'the pipeline', errors: restored.errors } });
+          return false;
+        }
+        let pipeline = restored.pipeline;
+        const notes = [...restored.notes];
+        // A pipeline without a model runs on whatever is open (as the CLI's --model fills it).
+        if (!pipeline.model && currentModel) pipeline = withModelRef(pipeline, currentModel);
+        set({ pipeline, fileName: source ?? null, problem: null, notes });
+        const wanted = pipeline.model;
+        if (typeof wanted?.sample === 'string' && !(currentModel && namesModel(wanted, currentModel))) {
+          void useModelStore.getState().openSample(wanted.sample);
+        }
+        return true;
+      },
 
-  dismissProblem() {
-    set({ problem: null });
-  },
+      async loadFile(file) {
+        // Refused before reading: a huge file would be read whole only to be refused by restorePipeline.
+        if (file.size > PIPELINE_LIMITS.maxTextLength * 4) {
+          set({ problem: { source: file.name, errors: [`the file is ${file.size.toLocaleString('en-US')} bytes; a pipeline is at most ${PIPELINE_LIMITS.maxTextLength.toLocaleString('en-US')} characters`] } });
+          return false;
+        }
+        let text: string;
+        try {
+          text = await file.text();
+        } catch (error) {
+          set({ problem: { source: file.name, errors: [`could not be read (${error instanceof Error ? error.message : String(error)})`] } });
+          return false;
+        }
+        return get().load(text, file.name);
+      },
 
-  save() {
-    const { pipeline, fileName } = get();
-    downloadText(pipelineFileName(pipeline, fileName), pipelineText(pipeline), 'application/json');
-  },
-}));
+      followModel(ref) {
+        currentModel = ref;
+        const pipeline = withModelRef(get().pipeline, ref);
+        if (pipeline === get().pipeline) return;
+        // Not an undo step: the history follows too (see the module header).
+        const history = usePipelineStore.temporal;
+        const follow = (states: Partial<{ pipeline: PipelineSpec }>[]) => states.map((state) => (state.pipeline ? { ...state, pipeline: withModelRef(state.pipeline, ref) } : state));
+        history.getState().pause();
+        set({ pipeline });
+        history.getState().resume();
+        history.setState({ pastStates: follow(history.getState().pastStates), futureStates: follow(history.getState().futureStates) });
+      },
+
+      dismissProblem() {
+        set({ problem: null });
+      },
+
+      save() {
+        const { pipeline, fileName } = get();
+        downloadText(pipelineFileName(pipeline, fileName), pipelineText(pipeline), 'application/json');
+      },
+
+      edit(change) {
+        const current = get().pipeline;
+        const changed = change(current);
+        if (changed === current) return;
+        const restored = restorePipeline(changed);
+        if (!restored.ok) {
+          const message = `internal: an edit left an invalid pipeline: ${restored.errors.join('; ')}`;
+          if (import.meta.env.DEV) throw new Error(message);
+          console.error(message);
+          set({ problem: { source: 'the edit', errors: restored.errors } });
+          return;
+        }
+        set({ pipeline: restored.pipeline });
+      },
+    }),
+    { partialize: (state) => ({ pipeline: state.pipeline }), equality: samePipeline, limit: UNDO_LIMIT },
+  ),
+);
 
 // The pipeline follows the open model. Hashing a user's file is asynchronous, so a newer model (or
 // the sample card that arrives just after a sample's model) supersedes a hash still running.
