@@ -27,6 +27,8 @@ const quantizeBits = oneOf([2, 3, 4, 8, 16]);
 const sparsity = numberIn(0, 0.99);
 const learningRate = numberIn(0, 10, { aboveMin: true });
 const epochs = integer(1, 1000);
+/** Extension (distill, finetune): train on at most this many of the train split's images — a quick look; absent: all of them. */
+const trainSamples = integer(1, 10_000_000);
 
 const SCOPE_PARAMS = {
   layers: nameList('layer name'),
@@ -94,6 +96,7 @@ export const BLOCKS = {
       batchSize: integer(1, 4096),
       learningRate,
       optimizer: oneOf(['adam', 'sgd']),
+      trainSamples,
     },
     // The spec gives no default student; half the teacher's width is the one that needs nothing else.
     { student: { width: 0.5 } as StudentSpec, temperature: 4, alpha: 0.7, epochs: 3, batchSize: 64, learningRate: 0.001, optimizer: 'adam' },
@@ -106,6 +109,7 @@ export const BLOCKS = {
       distill: trueOrFalse(),
       /** Quantization-aware training. No constant default: true when an upstream block quantized (planVariants fills it). */
       qat: trueOrFalse(),
+      trainSamples,
     },
     // The spec gives no default learning rate; a tenth of distill's suits an already trained model.
     { epochs: 1, learningRate: 0.0001, distill: true },
