@@ -1,0 +1,104 @@
+// distill's `student`: exactly one of a width (the teacher's architecture scaled, 0–1], a named
+// student template, or a bundled sample model as the starting student. A segmented choice picks
+// which; the field under it takes the value. Nothing is committed until the value is valid.
+import { useCallback, useState } from 'react';
+import type { z } from 'zod';
+import { SAMPLE_MODELS } from '../../stores/sampleCatalog';
+import { readToken } from '../paramDrafts';
+import { rangeText, type ParamControl } from '../paramControls';
+import { useDraft, type DraftReading } from '../useDraft';
+import type { ControlProps } from './controlProps';
+
+type StudentKind = Extract<ParamControl, { kind: 'student' }>;
+const NUMBER = { kind: 'number', integer: false, min: 0, max: 1, minExclusive: true, step: 0.05 } as const;
+export type StudentMode = 'width' | 'template' | 'sample';
+
+const MODES: readonly { mode: StudentMode; label: string }[] = [
+  { mode: 'width', label: 'Width' },
+  { mode: 'template', label: 'Template' },
+  { mode: 'sample', label: 'Sample' },
+];
+
+/** Which of the three a student value is (width when it is none of them yet). */
+export function studentMode(value: unknown): StudentMode {
+  const student = typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+  if (student.template !== undefined) return 'template';
+  if (student.sample !== undefined) return 'sample';
+  return 'width';
+}
+
+function StudentText({ mode, value, inputId, describedBy, invalid, commit, report, schema }: Omit<ControlProps, 'control' | 'labelId'> & { mode: 'width' | 'template'; schema: z.ZodType<unknown> }) {
+  const student = typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+  const committed = student[mode] === undefined ? '' : String(student[mode]);
+  const read = useCallback(
+    (text: string): DraftReading<unknown> => {
+      if (text.trim() === '') return { ok: false, messages: [`student ${mode} needs a value`] };
+      const student = mode === 'width' ? { width: readToken(NUMBER, text) } : { template: text.trim() };
+      const result = schema.safeParse(student);
+      return result.success ? { ok: true, value: result.data } : { ok: false, messages: [`student ${mode} ${result.error.issues[0]?.message ?? 'is not valid'}`] };
+    },
+    [mode, schema],
+  );
+  const format = useCallback((item: unknown) => String((item as Record<string, unknown>)[mode] ?? ''), [mode]);
+  const field = useDraft(committed, read, format, commit, report);
+  return (
+    <input
+      id={inputId}
+      className="inspector-input mono"
+      type="text"
+      inputMode={mode === 'width' ? 'decimal' : 'text'}
+      autoComplete="off"
+      spellCheck={false}
+      placeholder={mode === 'width' ? '0.5' : 'template id'}
+      value={field.text}
+      aria-invalid={invalid}
+      aria-describedby={describedBy}
+      onChange={(event) => field.change(event.target.value)}
+      onKeyDown={(event) => event.key === 'Escape' && field.revert()}
+    />
+  );
+}
+
+export function StudentControl(props: ControlProps & { schema: z.ZodType<unknown> }) {
+  const { control, value, inputId, labelId, describedBy, commit, report } = props;
+  const width = (control as StudentKind).width;
+  const [picked, setPicked] = useState<StudentMode | null>(null);
+  const mode = picked ?? studentMode(value);
+  const student = typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+
+  const pick = (next: StudentMode) => {
+    setPicked(next);
+    report([]);
+    // A width and a sample have an obvious first value; a template waits for its id.
+    if (next === 'width' && student.width === undefined) report(commit({ width: 0.5 }));
+    if (next === 'sample' && student.sample === undefined) report(commit({ sample: SAMPLE_MODELS[0]!.id }));
+  };
+
+  return (
+    <div className="student-control">
+      <div className="segmented" role="radiogroup" aria-labelledby={labelId}>
+        {MODES.map((option) => (
+          <label key={option.mode} className={option.mode === mode ? 'segment is-on' : 'segment'}>
+            <input type="radio" name={`${inputId}-mode`} value={option.mode} checked={option.mode === mode} onChange={() => pick(option.mode)} />
+            <span>{option.label}</span>
+          </label>
+        ))}
+      </div>
+      {mode === 'sample' ? (
+        <select id={inputId} className="inspector-input" aria-label="Student sample model" aria-describedby={describedBy} value={typeof student.sample === 'string' ? student.sample : ''} onChange={(event) => report(commit({ sample: event.target.value }))}>
+          {typeof student.sample !== 'string' && <option value="">—</option>}
+          {SAMPLE_MODELS.map((sample) => (
+            <option key={sample.id} value={sample.id}>
+              {sample.name} ({sample.id})
+            </option>
+          ))}
+        </select>
+      ) : (
+        <div className="student-value">
+          <StudentText {...props} mode={mode} value={mode === studentMode(value) ? value : {}} />
+          <span className="field-unit">{mode === 'width' ? `of the teacher's width, ${rangeText(width)}` : 'lower-case id'}</span>
+        </div>
+      )}
+    </div>
+  );
+}
