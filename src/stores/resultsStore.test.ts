@@ -170,6 +170,15 @@ describe('reduceRunEvent', () => {
     expect(reduceRunEvent(analysed, { type: 'started', variants: plan(), data: null }).analyses).toEqual({});
   });
 
+  it("keeps each done variant's model key from the run's end, for downloads; a new run starts without", async () => {
+    const events = await eventsOf((onEvent) => runPipeline(SWEEP, { services: new FakeServices(), model: MODEL, onEvent }));
+    const finished = events.at(-1) as Extract<PipelineEvent, { type: 'finished' }>;
+    const state = reduceAll(events);
+    expect(Object.keys(state.modelKeys)).toEqual(['model', 'q[bits=8]', 'q[bits=4]', 'q[bits=2]']);
+    for (const outcome of finished.run.variants) expect(state.modelKeys[outcome.variant.id]).toBe(outcome.key);
+    expect(reduceRunEvent(state, events[0]!).modelKeys).toEqual({});
+  });
+
   it('has no results document until the model variant is done', () => {
     const started = reduceRunEvent(EMPTY_RUN, { type: 'started', variants: plan(), data: null });
     const quantized = reduceRunEvent(started, { type: 'variant', variantId: 'q[bits=8]', nodeId: 'q', status: 'done', metrics: { ...METRICS, agreement: null }, cached: false });

@@ -60,6 +60,12 @@ export interface ResultsRun {
   results: WhittleResults | null;
   /** What analysing blocks (sensitivity, auto) found, by variant id, as their events arrive. */
   analyses: Readonly<Record<string, BlockAnalysis>>;
+  /**
+   * The cache key each variant's model is held under by the run's services, by variant id, from the
+   * run's end — what a download of the variant's .onnx asks the services for. Empty for a run
+   * restored from autosave: its models are not held anywhere until it runs again.
+   */
+  modelKeys: Readonly<Record<string, string>>;
 }
 
 export interface ResultsState extends ResultsRun {
@@ -69,9 +75,14 @@ export interface ResultsState extends ResultsRun {
   selectVariant(id: string | null): void;
   /** Forgets the run: the results panel closes. */
   reset(): void;
+  /**
+   * Shows a run saved earlier (autosave, src/persistence) as if it had just ended: chart, table and
+   * log as they were. It counts as a new run (runId goes up); nothing is selected.
+   */
+  restoreSaved(run: Omit<ResultsRun, 'runId'>): void;
 }
 
-export const EMPTY_RUN: ResultsRun = { runId: 0, status: 'idle', data: null, plan: [], progress: {}, nodes: {}, finished: [], log: [], results: null, analyses: {} };
+export const EMPTY_RUN: ResultsRun = { runId: 0, status: 'idle', data: null, plan: [], progress: {}, nodes: {}, finished: [], log: [], results: null, analyses: {}, modelKeys: {} };
 
 const QUEUED: VariantProgress = { status: 'queued', stage: null, fraction: 0, message: null, sizes: null, cached: false };
 
@@ -148,8 +159,12 @@ export function reduceRunEvent(run: ResultsRun, event: PipelineEvent): ResultsRu
       if (run.status === 'idle') return run;
       const cancelled = event.run.variants.filter((outcome) => outcome.status === 'cancelled').length;
       const log: RunLogEntry[] = cancelled > 0 ? [...run.log, { kind: 'cancelled', message: `the run was cancelled; ${cancelled} of ${run.plan.length} variants did not finish`, variantId: null }] : [...run.log];
-      return { ...run, status: event.run.status, results: event.run.results, log };
+      const modelKeys = Object.fromEntries(event.run.variants.flatMap((outcome) => (outcome.status === 'done' && outcome.key !== null ? [[outcome.variant.id, outcome.key]] : [])));
+      return { ...run, status: event.run.status, results: event.run.results, log, modelKeys };
     }
+    default:
+      // Events this view does not draw (a training block's live curve has its own view).
+      return run;
   }
 }
 
@@ -220,6 +235,9 @@ export const useResultsStore = create<ResultsState>()((set, get) => ({
   },
   reset() {
     set({ ...EMPTY_RUN, runId: get().runId, selectedVariantId: null });
+  },
+  restoreSaved(run) {
+    set({ ...EMPTY_RUN, ...run, runId: get().runId + 1, selectedVariantId: null });
   },
 }));
 
