@@ -83,6 +83,15 @@ function sessionFor(modelFileName: string): Session {
   return session;
 }
 
+/**
+ * The .onnx bytes the session's engine worker holds under `key` (a model the runs built: every
+ * variant stays held until the page closes), for views that read a variant's file, such as the
+ * weight histogram; null before the first run.
+ */
+export function heldModelBytes(key: string): Promise<Uint8Array> | null {
+  return session ? session.services.modelBytes(key) : null;
+}
+
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
