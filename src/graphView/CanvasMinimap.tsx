@@ -1,9 +1,12 @@
 // The canvas minimap. React Flow's MiniMap renders one React component per node, which
 // costs seconds at 5,000 nodes; this one paints every node into one <canvas> once per model and
-// moves only a viewport rectangle as the user pans. Click or drag on it to move the view.
+// moves only a viewport rectangle as the user pans. Click or drag on it to move the view. When the
+// graph is coloured by a metric, the minimap paints layers in the same colours.
 import { useEffect, useMemo, useRef, type PointerEvent } from 'react';
 import { useReactFlow, useStore } from '@xyflow/react';
 import type { LoadedModel } from '../stores/modelStore';
+import { useGraphColorStore } from '../stores/graphColorStore';
+import { mixHex, scalePosition } from './coloring/metricScale';
 import { opCategory } from './opCategory';
 
 const WIDTH = 200;
@@ -44,6 +47,7 @@ export function CanvasMinimap({ model }: { model: LoadedModel }) {
   const viewWidth = useStore((s) => s.width);
   const viewHeight = useStore((s) => s.height);
   const { setCenter, getZoom } = useReactFlow();
+  const coloring = useGraphColorStore((s) => s.coloring);
 
   useEffect(() => {
     const canvas = canvasRef.current;
@@ -61,15 +65,23 @@ export function CanvasMinimap({ model }: { model: LoadedModel }) {
       if (!colour) colours.set(key, (colour = style.getPropertyValue(key).trim() || '#888'));
       return colour;
     };
+    const byMetric = coloring.metric !== 'category';
+    const fillOf = (node: (typeof model.view.nodes)[number]) => {
+      if (node.kind !== 'op') return colourOf('--terminal-minimap');
+      if (!byMetric) return colourOf(`--op-${opCategory(node.opType)}`);
+      const value = coloring.values.get(node.id);
+      if (!value || !coloring.scale) return colourOf('--metric-none');
+      return mixHex(colourOf('--metric-cool'), colourOf('--metric-hot'), scalePosition(coloring.scale, value.value));
+    };
     for (const node of model.view.nodes) {
       const box = model.positions.byId.get(node.id);
       if (!box) continue;
-      context.fillStyle = colourOf(node.kind === 'op' ? `--op-${opCategory(node.opType)}` : '--terminal-minimap');
+      context.fillStyle = fillOf(node);
       const w = Math.max(1, box.width * frame.scale);
       const h = Math.max(1, box.height * frame.scale);
       context.fillRect(frame.offsetX + (box.x - frame.minX) * frame.scale, frame.offsetY + (box.y - frame.minY) * frame.scale, w, h);
     }
-  }, [model, frame]);
+  }, [model, frame, coloring]);
 
   // The part of the graph on screen, in minimap pixels.
   const toMinimap = (flowX: number, flowY: number) => ({

@@ -1,7 +1,10 @@
 // The model graph on a React Flow canvas: laid out top to bottom by the layout worker, pan/zoom,
 // minimap, fit-view controls, only visible elements rendered so 1,000+ node graphs stay smooth.
 // Clicking a node selects it (the layer table follows); a selection made in the table centres the
-// node here. data-graph-status turns "ready" only once React Flow has drawn the current model.
+// node here; Ctrl/Cmd/Shift-click and Shift-drag select several layers (useLayerSelection). Palette
+// blocks dropped on layers scope a block to them (useBlockDrop); a right-click on a layer opens its
+// menu (keep in float). The corner control colours layers by a metric, with its legend.
+// data-graph-status turns "ready" only once React Flow has drawn the current model.
 import { useCallback, useEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
 import { Background, Controls, Panel, ReactFlow, ReactFlowProvider, useReactFlow, type Node } from '@xyflow/react';
 import { useShallow } from 'zustand/react/shallow';
@@ -12,7 +15,11 @@ import { useModelStore } from '../stores/modelStore';
 import { useUiStore } from '../stores/uiStore';
 import { buildFlowElements, type GraphFlowNode } from './flowElements';
 import { CanvasMinimap } from './CanvasMinimap';
-import { CategoryLegend } from './CategoryLegend';
+import { GraphColorControl } from './coloring/GraphColorControl';
+import { useLayerColoring } from './coloring/useLayerColoring';
+import { LayerContextMenu, type LayerMenuRequest } from './LayerContextMenu';
+import { useBlockDrop } from './useBlockDrop';
+import { useLayerSelection } from './useLayerSelection';
 import { topOfGraphViewport } from './initialViewport';
 import { OpNode } from './OpNode';
 import { TensorEdge } from './TensorEdge';
@@ -34,14 +41,8 @@ function terminalShapes(summary: ModelSummary) {
 
 function GraphCanvasInner() {
   const { model, loading, error } = useModelStore(useShallow((s) => ({ model: s.model, loading: s.loading, error: s.error })));
-  const { selectedNodeId, selectionSource, focusRequest, selectNode, clearSelection } = useUiStore(
-    useShallow((s) => ({
-      selectedNodeId: s.selectedNodeId,
-      selectionSource: s.selectionSource,
-      focusRequest: s.focusRequest,
-      selectNode: s.selectNode,
-      clearSelection: s.clearSelection,
-    })),
+  const { selectedNodeId, selectionSource, focusRequest } = useUiStore(
+    useShallow((s) => ({ selectedNodeId: s.selectedNodeId, selectionSource: s.selectionSource, focusRequest: s.focusRequest })),
   );
   const { fitView, setViewport, setCenter, getZoom } = useReactFlow();
   const containerRef = useRef<HTMLDivElement>(null);
@@ -78,12 +79,19 @@ function GraphCanvasInner() {
     // focusRequest re-centres on a second click of the same row.
   }, [focusRequest, selectionSource, selectedNodeId, model, setCenter, getZoom]);
 
-  const onNodeClick = useCallback(
-    (_: MouseEvent, node: Node) => {
-      if ((node as GraphFlowNode).type === 'op') selectNode(node.id, 'graph');
-    },
-    [selectNode],
-  );
+  const selection = useLayerSelection(model);
+  const drop = useBlockDrop(model);
+  useLayerColoring(model);
+  const [menu, setMenu] = useState<LayerMenuRequest | null>(null);
+  const closeMenu = useCallback(() => setMenu(null), []);
+  const onNodeContextMenu = useCallback((event: MouseEvent, node: Node) => {
+    const flowNode = node as GraphFlowNode;
+    if (flowNode.type !== 'op' || !flowNode.data.node.isLayer) return;
+    event.preventDefault();
+    const box = containerRef.current?.getBoundingClientRect();
+    setMenu({ node: flowNode.data.node, x: event.clientX - (box?.left ?? 0), y: event.clientY - (box?.top ?? 0) });
+  }, []);
+  useEffect(() => setMenu(null), [model]);
 
   const status = model && renderedLoadId === model.loadId && !loading ? 'ready' : !model && error && !loading ? 'error' : 'loading';
   return (
@@ -93,18 +101,26 @@ function GraphCanvasInner() {
       data-testid="graph-view"
       data-graph-status={status}
       data-node-count={model && renderedLoadId === model.loadId ? model.view.opNodeCount : 0}
+      onDragOver={drop.onDragOver}
+      onDragLeave={drop.onDragLeave}
+      onDrop={drop.onDrop}
     >
       <ReactFlow
         nodes={elements.nodes}
         edges={elements.edges}
         nodeTypes={nodeTypes}
         edgeTypes={edgeTypes}
-        onNodeClick={onNodeClick}
-        onPaneClick={clearSelection}
+        onNodeClick={selection.onNodeClick}
+        onPaneClick={selection.onPaneClick}
+        onNodesChange={selection.onNodesChange}
+        onSelectionStart={selection.onSelectionStart}
+        onSelectionEnd={selection.onSelectionEnd}
+        onNodeContextMenu={onNodeContextMenu}
         onlyRenderVisibleElements
         nodesDraggable={false}
         nodesConnectable={false}
-        elementsSelectable={false}
+        edgesFocusable={false}
+        deleteKeyCode={null}
         minZoom={MIN_ZOOM}
         maxZoom={2.5}
         colorMode="system"
@@ -120,10 +136,16 @@ function GraphCanvasInner() {
         <Controls showInteractive={false} fitViewOptions={FIT_VIEW_OPTIONS} />
         {model && (
           <Panel position="top-right">
-            <CategoryLegend />
+            <GraphColorControl />
           </Panel>
         )}
       </ReactFlow>
+      {menu && <LayerContextMenu request={menu} onClose={closeMenu} />}
+      {drop.note && (
+        <div key={drop.note.id} className={`graph-drop-note${drop.note.refused ? ' is-refused' : ''}`} role="status" data-testid="graph-drop-note">
+          {drop.note.text}
+        </div>
+      )}
       {status === 'loading' && <div className="graph-view-progress" role="status">{model ? 'Opening…' : 'Loading model…'}</div>}
       {!model && !loading && error && (
         <div className="graph-view-empty">
