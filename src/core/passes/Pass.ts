@@ -45,6 +45,19 @@ export interface TrainingPoint {
   etaSeconds?: number;
 }
 
+/**
+ * Values a training block computes once and reuses across calls — teacher logits over the train
+ * split — kept for as long as the service that runs passes lives (the engine worker, the in-process
+ * services), oldest dropped first past a memory budget. A key must name everything its value depends
+ * on: the teacher's content key (`keys.input` or `keys.original`), the data (`keys.data`), and the
+ * block's own settings that matter (temperature, trainSamples).
+ */
+export interface TrainingMemo {
+  get(key: string): unknown;
+  /** `bytes`: what the value costs in memory, counted against the budget. */
+  set(key: string, value: unknown, bytes: number): void;
+}
+
 /** What a block that trains (distill, finetune) learns from, and how it reports. */
 export interface TrainingContext {
   /** Training images with labels when the data has them (y null: distillation with alpha = 1 only). */
@@ -64,6 +77,10 @@ export interface TrainingContext {
    * and returns its best checkpoint so far (by validation accuracy), unlike `signal`, which cancels.
    */
   stopRequested(): boolean;
+  /** Content keys (cache keys: hashes) of the block's input model, the original model and the data. */
+  keys?: { input: string; original: string; data: string };
+  /** A place for what outlives one call (teacher logits); see TrainingMemo. */
+  memo?: TrainingMemo;
 }
 
 export interface PassContext {

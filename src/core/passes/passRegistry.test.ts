@@ -5,7 +5,7 @@ import { createJsPassKernels } from '../../kernels/js/passKernels.js';
 import { graphFromModel, opTypeOf } from '../graph/Graph.js';
 import { structuralModel } from '../testing/structuralModels.js';
 import { PassError, type PassContext } from './Pass.js';
-import { GRAPH_PASS_TYPES, isGraphPassType, runBlockPass } from './passRegistry.js';
+import { blockPassUnavailable, GRAPH_PASS_TYPES, isGraphPassType, isTrainingBlockType, runBlockPass, runnableBlockTypes, TRAINING_BLOCK_TYPES } from './passRegistry.js';
 
 const ctx = (): PassContext => ({ kernels: createJsPassKernels(), progress: () => undefined, signal: new AbortController().signal });
 
@@ -28,5 +28,29 @@ describe('passRegistry', () => {
     const graph = graphFromModel(structuralModel('cnn').build());
     expect(() => runBlockPass('sensitivity', graph, {}, ctx())).toThrow(PassError);
     expect(() => runBlockPass('sensitivity', graph, {}, ctx())).toThrow(/'sensitivity' is not a graph pass/);
+  });
+});
+
+describe('passRegistry training blocks', () => {
+  it('knows distill and finetune as training blocks, apart from the graph passes', () => {
+    expect(isTrainingBlockType('distill')).toBe(true);
+    expect(isTrainingBlockType('finetune')).toBe(true);
+    expect(isTrainingBlockType('quantize')).toBe(false);
+    expect(blockPassUnavailable('quantize')).toBeNull();
+    expect(blockPassUnavailable('auto')).toMatch(/'auto' is not a graph pass/);
+  });
+
+  it('a training block without its pass, or without ctx.training, is a PassError naming it', () => {
+    const graph = graphFromModel(structuralModel('cnn').build());
+    for (const type of TRAINING_BLOCK_TYPES) {
+      const unavailable = blockPassUnavailable(type);
+      if (unavailable !== null) {
+        expect(unavailable).toMatch(new RegExp(`^${type} blocks cannot run yet`));
+        expect(() => runBlockPass(type, graph, {}, ctx())).toThrow(unavailable);
+      } else {
+        expect(runnableBlockTypes()).toContain(type);
+        expect(() => runBlockPass(type, graph, {}, ctx())).toThrow(`${type}: needs training data`);
+      }
+    }
   });
 });

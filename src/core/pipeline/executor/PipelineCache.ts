@@ -90,6 +90,21 @@ export class PipelineCache {
     this.measurements.set(`${dataKey} ${referenceKey} ${key}`, measurement);
   }
 
+  /**
+   * Forgets everything known about the model `key` (sizes, figures, measurements, that the engine
+   * holds it), so the next run builds and measures it again: a training block stopped early made a
+   * model other than the one its key stands for (TrainingStops.ts).
+   */
+  forgetModel(key: string): void {
+    this.sizes.delete(key);
+    this.held.delete(key);
+    const names = (entry: string) => entry.split(' ').includes(key);
+    for (const table of [this.evaluations, this.accuracies, this.measurements]) {
+      for (const entry of [...table.keys()]) if (names(entry)) table.delete(entry);
+    }
+    if (this.reference !== null && names(this.reference)) this.reference = null;
+  }
+
   /** A restarted service holds nothing; what it computed stays known. */
   forget(service: ServiceName): void {
     this.generations[service] += 1;

@@ -14,7 +14,12 @@
 // variant is built; a result from the cache is sent the same way (`cached: true`). The run's
 // outcome of that variant carries it too, and the results document has it as
 // `variants[i].sensitivity` / `variants[i].auto` (analysis/BlockAnalysis.ts).
+//
+// A training block (distill, finetune) streams `training` events — its loss and validation curve —
+// during its build stage. Stopped early at the user's request (runPipeline's `trainingStops`), it
+// still ends done, with the best checkpoint it had; a note says it stopped early.
 import type { BlockAnalysis } from '../../analysis/BlockAnalysis.js';
+import type { TrainingPoint } from '../../passes/Pass.js';
 import type { VariantMetrics, WhittleResults } from '../../results/resultsContract.js';
 import type { PlannedVariant } from '../planVariants.js';
 import type { DataDescription, ModelSizes } from './PipelineServices.js';
@@ -62,11 +67,23 @@ export interface AnalysisEvent {
   cached: boolean;
 }
 
+/**
+ * A point of a training block's live curve (distill, finetune), sent while its variant builds. A
+ * variant trained again (a rebuild after a crash) starts its curve again from epoch 1.
+ */
+export interface TrainingEvent {
+  type: 'training';
+  variantId: string;
+  nodeId: string;
+  point: TrainingPoint;
+}
+
 export type PipelineEvent =
   | { type: 'started'; variants: readonly PlannedVariant[]; data: DataDescription | null }
   | VariantEvent
   | NodeEvent
   | AnalysisEvent
+  | TrainingEvent
   /** Something the user should know that is no variant's failure: a restart, a calibration split. */
   | { type: 'note'; message: string; variantId?: string }
   | { type: 'finished'; run: PipelineRun };

@@ -25,6 +25,7 @@
 // Comlink.proxy). Passes see it as ctx.signal; evaluation stops between batches. A cancelled call
 // rejects (PassCancelledError, or a DOMException named 'AbortError'); the executor stops waiting for
 // it as soon as the signal fires either way.
+import type { TrainingPoint } from '../../passes/Pass.js';
 import type { NodeType } from '../blockParams.js';
 
 /** The size figures of the results contract, measured on the serialized model (graph/modelSize.ts). */
@@ -50,11 +51,26 @@ export interface ServiceCallControl {
   signal: AbortSignal;
   /** `fraction` of this call's work done, 0–1; `message` says what is being done ("layer fc1: 4-bit groups"). */
   onProgress(fraction: number, message?: string): void;
+  /** A training block's live-curve points (distill, finetune); absent: nobody is watching. */
+  onTraining?(point: TrainingPoint): void;
+  /**
+   * Fires when the user asks a training block to stop and keep its best checkpoint so far: the
+   * pass ends training and answers with that model (ctx.training.stopRequested), unlike `signal`.
+   */
+  stopSignal?: AbortSignal;
 }
 
 export interface PutModelRequest {
   key: string;
   bytes: Uint8Array;
+}
+
+/** What a training block (distill, finetune) needs besides its input model; the executor knows it. */
+export interface TrainingRequest {
+  /** Key of the original model (the pipeline's model variant), which the engine holds. */
+  originalKey: string;
+  /** The blocks between the original model and this block's input, in order, with their planned params. */
+  lineage: Array<{ type: string; params: Record<string, unknown> }>;
 }
 
 export interface PassRequest {
@@ -65,6 +81,8 @@ export interface PassRequest {
   type: NodeType;
   /** One planned setting (PlannedVariant.params): defaults filled, no sweeps. */
   params: Record<string, unknown>;
+  /** Present for the blocks that train (distill, finetune). */
+  training?: TrainingRequest;
 }
 
 export interface ModelReport {

@@ -6,8 +6,12 @@
 // Models are held in a Map by key as their bytes and opened Graph (a pass's output Graph is kept as
 // the pass made it, sharing unchanged tensors with its input). Static calibration reads the
 // dataset's train split when it has one, else its test split — and says so in a note, since
-// calibrating on the images accuracy is measured on flatters the result. `restart` drops what the
-// service holds, as a restarted worker would.
+// calibrating on the images accuracy is measured on flatters the result. Training blocks (distill,
+// finetune) get ctx.training from trainingSupport.ts: never the test split, their live curve to
+// control.onTraining, stopRequested from control.stopSignal. `restart` drops what the service
+// holds, as a restarted worker would.
+import { createKernels } from '../../../kernels/createKernels.js';
+import type { Kernels } from '../../../kernels/Kernels.js';
 import { createPassKernels } from '../../../kernels/createPassKernels.js';
 import type { PassKernels } from '../../../kernels/PassKernels.js';
 import type { Dataset } from '../../eval/datasets/Dataset.js';
@@ -17,7 +21,7 @@ import { modelFromGraph, type Graph } from '../../graph/Graph.js';
 import { measureModelSize } from '../../graph/modelSize.js';
 import { openModel } from '../../graph/openModel.js';
 import { encodeModel } from '../../onnx/modelFile.js';
-import { GRAPH_PASS_TYPES, isGraphPassType, runBlockPass } from '../../passes/passRegistry.js';
+import { blockPassUnavailable, isTrainingBlockType, runBlockPass } from '../../passes/passRegistry.js';
 import { PassError, type CalibrationData, type PassContext, type RunModel } from '../../passes/Pass.js';
 import type {
   DataDescription,
@@ -32,6 +36,7 @@ import type {
   ServiceName,
 } from './PipelineServices.js';
 import { runModelWithRuntime } from './runtimeRunModel.js';
+import { TrainingSupport } from './trainingSupport.js';
 
 export interface InProcessData {
   dataset: Dataset;
@@ -50,16 +55,13 @@ export interface InProcessServicesOptions {
   runModel?: RunModel;
   /** The original model's file name, for messages about it ("fashion-mlp.onnx: ..."). */
   modelFileName?: string;
+  /** The training blocks' kernels; createKernels('auto') (wasm SIMD, else JS) by default. */
+  trainingKernels?: Kernels;
 }
 
 interface HeldModel {
   bytes: Uint8Array;
   graph: Graph;
-}
-
-/** Blocks that have no pass yet, with the reason a user reads on the node. */
-function noPassMessage(type: string): string {
-  return `${type} blocks cannot run yet: this version of Whittle has no ${type} pass (blocks that run: ${GRAPH_PASS_TYPES.join(', ')})`;
 }
 
 function sizesOf(bytes: Uint8Array, graph: Graph, kernels: PassKernels): ModelSizes {
@@ -70,11 +72,15 @@ function sizesOf(bytes: Uint8Array, graph: Graph, kernels: PassKernels): ModelSi
 export class InProcessServices implements PipelineServices {
   private readonly models = new Map<string, HeldModel>();
   private reference: Float32Array | null = null;
+  private readonly training: TrainingSupport;
 
   constructor(
     private readonly kernels: PassKernels,
     private readonly options: Omit<InProcessServicesOptions, 'kernels'>,
-  ) {}
+  ) {
+    const given = options.trainingKernels;
+    this.training = new TrainingSupport(async () => ({ kernels: given ?? (await createKernels('auto')), note: null }));
+  }
 
   async putModel({ key, bytes }: PutModelRequest): Promise<ModelReport> {
     const { graph } = openModel(bytes, { fileName: this.options.modelFileName ?? 'model.onnx' });
@@ -82,8 +88,9 @@ export class InProcessServices implements PipelineServices {
     return { key, sizes: sizesOf(bytes, graph, this.kernels), notes: [] };
   }
 
-  async runPass({ inputKey, outputKey, type, params }: PassRequest, control: ServiceCallControl): Promise<ModelReport> {
-    if (!isGraphPassType(type)) throw new PassError(type, noPassMessage(type));
+  async runPass({ inputKey, outputKey, type, params, training }: PassRequest, control: ServiceCallControl): Promise<ModelReport> {
+    const unavailable = blockPassUnavailable(type);
+    if (unavailable !== null) throw new PassError(type, unavailable);
     const input = this.held(inputKey);
     const notes: string[] = [];
     const ctx: PassContext = {
@@ -102,7 +109,26 @@ export class InProcessServices implements PipelineServices {
         },
       });
     }
+    let stopped = false;
+    if (isTrainingBlockType(type)) {
+      const prepared = await this.training.context({
+        type,
+        params,
+        training,
+        data: this.options.data ?? null,
+        inputKey,
+        original: (key) => this.held(key).graph,
+        hooks: {
+          progress: ctx.progress,
+          report: (point) => control.onTraining?.(point),
+          stopRequested: () => (stopped ||= control.stopSignal?.aborted === true),
+        },
+      });
+      ctx.training = prepared.training;
+      notes.push(...prepared.notes);
+    }
     const graph = await runBlockPass(type, input.graph, params, ctx);
+    if (stopped) notes.push('stopped early at your request: the block kept its best checkpoint so far');
     const bytes = encodeModel(modelFromGraph(graph));
     this.models.set(outputKey, { bytes, graph });
     return { key: outputKey, sizes: sizesOf(bytes, graph, this.kernels), notes };
@@ -141,8 +167,10 @@ export class InProcessServices implements PipelineServices {
   }
 
   async restart(service: ServiceName): Promise<void> {
-    if (service === 'engine') this.models.clear();
-    else this.reference = null;
+    if (service === 'engine') {
+      this.models.clear();
+      this.training.forgetData();
+    } else this.reference = null;
   }
 
   /** Keys of the models held now (for tests and diagnostics). */

@@ -21,6 +21,10 @@
 //   input and evaluated against it — reports it as an `analysis` event, and caches it by (input,
 //   params, data). Their output model is the input (sensitivity) or the chain of quantize steps
 //   auto chose, which re-keys the auto variant and its descendants (variantKeys.ts).
+// - Training blocks (distill, finetune): their pass request carries the original model's key and the
+//   lineage (the steps from the model to the block's input); their live curve comes back as
+//   `training` events; `trainingStops` asks one to stop and keep its best checkpoint (TrainingStops.ts).
+//   Without data they fail before any service call.
 import { type AnalysisRuntime, type AnalysisStep, type Measurement } from '../../analysis/AnalysisRuntime.js';
 import { isAnalysisBlock } from '../../analysis/BlockAnalysis.js';
 import { layersToAnalyse } from '../../analysis/analysisLayers.js';
@@ -28,6 +32,7 @@ import { measureSensitivity, type SensitivityParams } from '../../analysis/measu
 import { searchSmallestModel, type AutoParams } from '../../analysis/searchSmallestModel.js';
 import { SQNR_LIMIT_DB } from '../../eval/metrics/sqnr.js';
 import { openModel } from '../../graph/openModel.js';
+import { blockPassUnavailable, isTrainingBlockType } from '../../passes/passRegistry.js';
 import type { ScopeParams } from '../../passes/scope.js';
 import { modelHash } from '../cacheKey.js';
 import type { PipelineSpec } from '../pipelineSpec.js';
@@ -42,9 +47,12 @@ import {
   type ModelSizes,
   type PipelineServices,
   type ServiceCallControl,
+  type TrainingRequest,
 } from './PipelineServices.js';
 import { metricsOf, resultsOf } from './runResults.js';
 import { RunTracker } from './RunTracker.js';
+import { trainingLineage, variantsFromStopped } from './trainingLineage.js';
+import type { TrainingStops } from './TrainingStops.js';
 import { errorText, ServiceLanes, ServicesLostError } from './ServiceLanes.js';
 import { analysisKey, blockOutputKey, rekeyDescendants, variantKeys } from './variantKeys.js';
 
@@ -61,6 +69,8 @@ export interface RunPipelineOptions {
    * the cache — for writing the files (`--out`) or downloading them.
    */
   keepModels?: boolean;
+  /** Where "Stop & keep best" requests for training blocks arrive (TrainingStops.ts). */
+  trainingStops?: TrainingStops;
 }
 
 /** The pipeline cannot be planned (not a tree from one model, or too many variants). */
@@ -129,6 +139,9 @@ class Execution {
       else this.tracker.done(variant.id, metricsOf(sizes, null, variant.parentId === null), false);
     }
     await Promise.all(evaluations);
+    // A training block stopped early made another model than its key stands for: the next run trains it again.
+    const stopped = new Set(this.options.trainingStops?.requestedIds() ?? []);
+    for (const variant of variantsFromStopped(this.variants, this.byId, stopped)) this.cache.forgetModel(this.key(variant));
 
     const lost = this.lanes.lost.engine ?? this.lanes.lost.evaluator;
     if (lost !== null) this.tracker.failRemaining(lost);
@@ -159,6 +172,11 @@ class Execution {
 
   /** The variant's sizes with its model held (or known from the cache when nothing needs it); null when it failed. */
   private async build(variant: PlannedVariant, data: DataDescription | null): Promise<ModelSizes | null> {
+    if (data === null && isTrainingBlockType(variant.type)) {
+      const why = blockPassUnavailable(variant.type) ?? "needs data to train on; run the pipeline with a dataset that has a train split (a bundled sample, or the CLI's --data D.npz with x_train and y_train)";
+      this.tracker.fail(variant.id, `node '${variant.nodeId}' (${variant.type}): ${why}`);
+      return null;
+    }
     const analysed = isAnalysisBlock(variant.type) ? await this.analyse(variant, data) : null;
     if (analysed === 'failed') return null;
     const key = this.key(variant);
@@ -282,13 +300,24 @@ class Execution {
     for (const [index, step] of steps.entries()) {
       if (!this.cache.engineHolds(step.key)) {
         const stepControl: ServiceCallControl = { signal: control.signal, onProgress: (fraction, message) => control.onProgress((index + fraction) / steps.length, message) };
-        const report = await this.lanes.call('engine', () => this.services.runPass({ inputKey: from, outputKey: step.key, type: step.type, params: step.params }, stepControl));
+        const training = isTrainingBlockType(step.type) ? this.trainingOf(noteFor, stepControl) : undefined;
+        const report = await this.lanes.call('engine', () => this.services.runPass({ inputKey: from, outputKey: step.key, type: step.type, params: step.params, ...(training && { training }) }, stepControl));
         this.cache.recordModel(step.key, report.sizes);
         for (const message of report.notes) this.note(`'${noteFor}': ${message}`, noteFor);
       }
       from = step.key;
     }
     return this.cache.sizesOf(from)!;
+  }
+
+  /** Variant `variantId`'s training request (original model, lineage), with its live curve and stop request wired into `control`. */
+  private trainingOf(variantId: string, control: ServiceCallControl): TrainingRequest {
+    const variant = this.byId.get(variantId)!;
+    control.onTraining = (point) => {
+      if (!this.signal.aborted) this.emit({ type: 'training', variantId, nodeId: variant.nodeId, point });
+    };
+    if (this.options.trainingStops) control.stopSignal = this.options.trainingStops.signalFor(variantId);
+    return { originalKey: this.key(this.variants[0]!), lineage: trainingLineage(variant, this.byId, (ancestor) => this.stepsOf(ancestor)) };
   }
 
   private async keyedSteps(inputKey: string, steps: readonly AnalysisStep[], dataKey: string | null): Promise<KeyedStep[]> {

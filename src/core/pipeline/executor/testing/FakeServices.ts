@@ -9,6 +9,11 @@
 // configured drop — summed, times `compounding` when several layers changed, so that an estimate
 // from layers measured alone can be too hopeful, as it is on real models. `modelBytes` then gives
 // the bytes that were put (a real .onnx in those tests), since a fake pass changes no structure.
+//
+// A training block (distill, finetune) "trains" for its `epochs` with FAKE_STEPS_PER_EPOCH steps
+// each, reporting a point per step (validation accuracy on an epoch's last) through
+// control.onTraining; a stop request (control.stopSignal) ends it before the next step, and its
+// model then records that it stopped ('distill(stopped)').
 import {
   ServiceCrashError,
   type DataDescription,
@@ -24,7 +29,7 @@ import {
 
 export type FakeCall =
   | { method: 'putModel'; key: string }
-  | { method: 'runPass'; inputKey: string; outputKey: string; type: string; params: Record<string, unknown> }
+  | { method: 'runPass'; inputKey: string; outputKey: string; type: string; params: Record<string, unknown>; training?: PassRequest['training'] }
   | { method: 'evaluate'; key: string; reference: boolean; latency?: boolean }
   | { method: 'restart'; service: ServiceName };
 
@@ -53,6 +58,9 @@ interface FakeModel {
   bits: Record<string, number>;
   pruned: string[];
 }
+
+/** Steps in each epoch of a fake training block. */
+export const FAKE_STEPS_PER_EPOCH = 2;
 
 /** Bytes of a layered fake model outside its layers. */
 const FIXED_BYTES = 10_000;
@@ -91,10 +99,12 @@ export class FakeServices implements PipelineServices {
     if (!input) throw new Error(`fake engine: no model under ${request.inputKey}`);
     control.onProgress(0.5, `${request.type}: halfway`);
     if (control.signal.aborted) throw new DOMException('cancelled', 'AbortError');
+    const stopped = request.type === 'distill' || request.type === 'finetune' ? await this.train(request, control) : false;
     control.onProgress(1);
-    const model = this.options.layers ? this.layeredPass(input, request) : { steps: [...input.steps, request.type], sizeBytes: Math.round(input.sizeBytes / 2), bits: {}, pruned: [] };
+    const step = stopped ? `${request.type}(stopped)` : request.type;
+    const model = this.options.layers ? this.layeredPass(input, request) : { steps: [...input.steps, step], sizeBytes: Math.round(input.sizeBytes / 2), bits: {}, pruned: [] };
     this.models.set(request.outputKey, model);
-    return { key: request.outputKey, sizes: this.sizes(model.sizeBytes), notes: [] };
+    return { key: request.outputKey, sizes: this.sizes(model.sizeBytes), notes: stopped ? ['stopped early at your request'] : [] };
   }
 
   async evaluate({ key, reference, latency }: EvaluationRequest, control: ServiceCallControl): Promise<EvaluationFigures> {
@@ -138,6 +148,22 @@ export class FakeServices implements PipelineServices {
   /** The keys of models held now. */
   heldKeys(): string[] {
     return [...this.models.keys()];
+  }
+
+  /** Reports the fake curve; true when a stop request ended it early. */
+  private async train(request: PassRequest, control: ServiceCallControl): Promise<boolean> {
+    const epochs = typeof request.params.epochs === 'number' ? request.params.epochs : 1;
+    for (let epoch = 1; epoch <= epochs; epoch++) {
+      for (let step = 1; step <= FAKE_STEPS_PER_EPOCH; step++) {
+        await Promise.resolve();
+        if (control.signal.aborted) throw new DOMException('cancelled', 'AbortError');
+        if (control.stopSignal?.aborted) return true;
+        const done = (epoch - 1) * FAKE_STEPS_PER_EPOCH + step;
+        const last = step === FAKE_STEPS_PER_EPOCH;
+        control.onTraining?.({ epoch, epochs, step, stepsPerEpoch: FAKE_STEPS_PER_EPOCH, loss: 1 / done, ...(last && { validationAccuracy: 0.5 + epoch / 100 }) });
+      }
+    }
+    return false;
   }
 
   private layeredPass(input: FakeModel, { type, params }: PassRequest): FakeModel {
