@@ -4,6 +4,7 @@
 import type { ImageLayout } from '../src/core/eval/datasets/arrayDataset';
 import type { ModelSummary } from '../src/core/graph/summary';
 import type { GraphView } from '../src/core/graph/viewModel';
+import type { TrainingPoint } from '../src/core/passes/Pass';
 import type { DataDescription, EvaluationFigures, ModelReport, PassRequest } from '../src/core/pipeline/executor/PipelineServices';
 
 /** A problem with something the user gave us, worded for them. */
@@ -41,15 +42,32 @@ export interface EngineApi extends PipelineWorkerApi {
 
   /** Holds the .onnx `bytes` (transferred) under `key`; `fileName` names it in messages. */
   putModel(request: { key: string; bytes: Uint8Array; fileName: string }, call: number, onProgress: ProgressCallback, cancelFlag: Int32Array | null): Promise<ServiceResult<ModelReport>>;
-  /** held[outputKey] = pass(held[inputKey]); calibration data comes from the last setData. */
-  runPass(request: PassRequest, call: number, onProgress: ProgressCallback, cancelFlag: Int32Array | null): Promise<ServiceResult<ModelReport>>;
+  /**
+   * held[outputKey] = pass(held[inputKey]); calibration and training data come from the last
+   * setData. A training block (distill, finetune) trains here, in the engine worker, and streams its
+   * live curve through `training.onPoint`; `training.stopFlag` (or stopTraining) asks it to stop early.
+   */
+  runPass(request: PassRequest, call: number, onProgress: ProgressCallback, cancelFlag: Int32Array | null, training?: TrainingChannel | null): Promise<ServiceResult<ModelReport>>;
+  /** Asks call `call` (a training block) to stop early and answer with its best checkpoint so far. */
+  stopTraining(call: number): void;
   /** A copy of a held model's .onnx, transferred (the engine keeps its own). */
   modelBytes(key: string): Promise<ServiceResult<Uint8Array>>;
   /**
    * The data passes that learn from it calibrate on (null: none). Only remembered here: it is read
    * when the first such pass runs, so pipelines that never calibrate never load the train split.
    */
-  setData(source: DatasetSource | null): Promise<void>;
+  setData(source: DatasetSource | null, training?: TrainingSettings): Promise<void>;
+}
+
+/** How the engine trains: WebGPU kernels only when asked for and an adapter exists; wasm SIMD otherwise. */
+export interface TrainingSettings {
+  backend?: RuntimeBackendChoice;
+}
+
+/** A training call's live curve (a Comlink.proxy) and its shared "stop & keep best" flag (null where memory cannot be shared). */
+export interface TrainingChannel {
+  onPoint: (point: TrainingPoint) => void;
+  stopFlag: Int32Array | null;
 }
 
 // ---- layout.worker ----------------------------------------------------------------------------

@@ -18,7 +18,7 @@ const STATIC = { bits: 8, granularity: 'channel', groupSize: 32, symmetric: true
 
 function callContext(signal = new AbortController().signal): CallContext & { reports: number[] } {
   const reports: number[] = [];
-  return { signal, reports, progress: (fraction) => void reports.push(fraction) };
+  return { signal, reports, progress: (fraction) => void reports.push(fraction), stopRequested: () => false };
 }
 
 /** Byte-for-byte equality without Vitest's element-by-element diff of a megabyte array. */
@@ -90,6 +90,7 @@ describe('EngineModels', () => {
     const controller = new AbortController();
     const call: CallContext = {
       signal: controller.signal,
+      stopRequested: () => false,
       progress: (fraction) => {
         if (fraction > 0) controller.abort();
       },

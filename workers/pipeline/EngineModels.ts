@@ -7,18 +7,28 @@
 // predicate that also keys those blocks by the data), so a weights-only pipeline never fetches the
 // 47 MB train split. It calibrates on the train split when the data has one, else on the test split,
 // and says so in a note, as the in-process services do.
+//
+// Training blocks (distill, finetune) train here, in the engine worker: it already holds their input
+// and the original model and loads the train split, so nothing crosses threads but the live curve
+// (TrainingChannel) and the finished model's size. ctx.training comes from the same TrainingSupport
+// as in Node; its kernels are WebGPU when the studio asks for it and an adapter exists, wasm SIMD
+// otherwise (JS where SIMD will not load), and its memo keeps teacher logits across blocks until the
+// data changes or the worker is replaced.
 import { createPassKernels } from '../../src/kernels/createPassKernels';
 import type { PassKernels } from '../../src/kernels/PassKernels';
 import { modelFromGraph, type Graph } from '../../src/core/graph/Graph';
 import { measureModelSize } from '../../src/core/graph/modelSize';
 import { openModel } from '../../src/core/graph/openModel';
 import { encodeModel } from '../../src/core/onnx/modelFile';
-import { GRAPH_PASS_TYPES, isGraphPassType, runBlockPass } from '../../src/core/passes/passRegistry';
-import { PassError, type CalibrationData, type PassContext } from '../../src/core/passes/Pass';
+import { createKernels } from '../../src/kernels/createKernels';
+import { requestWebGpuKernels } from '../../src/kernels/webgpu/createWebGpuKernels';
+import { blockPassUnavailable, isTrainingBlockType, runBlockPass } from '../../src/core/passes/passRegistry';
+import { PassError, type CalibrationData, type PassContext, type TrainingPoint } from '../../src/core/passes/Pass';
 import type { ModelReport, ModelSizes, PassRequest } from '../../src/core/pipeline/executor/PipelineServices';
 import { runModelWithRuntime } from '../../src/core/pipeline/executor/runtimeRunModel';
+import { TrainingSupport, type TrainingKernelsChoice } from '../../src/core/pipeline/executor/trainingSupport';
 import { blockLearnsFromData } from '../../src/core/pipeline/executor/variantKeys';
-import type { DatasetSource } from '../protocol';
+import type { DatasetSource, TrainingSettings } from '../protocol';
 import { loadDatasetSource, type LoadedDataset } from './loadDatasetSource';
 import type { CallContext } from './workerCalls';
 
@@ -32,15 +42,27 @@ interface Calibration {
   note: string | null;
 }
 
+/** What names a source's content: a sample's id and origin, a file's hash (never its bytes). */
+function sourceIdentity(source: DatasetSource | null): string {
+  if (source === null) return 'none';
+  return source.kind === 'sample' ? `sample ${source.id} ${source.baseUrl}` : `${source.kind} ${source.key}`;
+}
+
 export class EngineModels {
   private readonly models = new Map<string, HeldModel>();
   private kernels: Promise<PassKernels> | null = null;
   private source: DatasetSource | null = null;
   private calibrationLoad: Promise<LoadedDataset> | null = null;
+  private trainingSettings: TrainingSettings = {};
+  private training = new TrainingSupport(() => this.trainingKernels());
 
-  /** The data later calibrating passes read; loaded on first use. */
-  setData(source: DatasetSource | null): void {
+  /** The data later calibrating and training passes read (loaded on first use), and how to train. */
+  setData(source: DatasetSource | null, training: TrainingSettings = {}): void {
+    if (sourceIdentity(source) !== sourceIdentity(this.source) || training.backend !== this.trainingSettings.backend) {
+      this.training = new TrainingSupport(() => this.trainingKernels());
+    }
     this.source = source;
+    this.trainingSettings = training;
     this.calibrationLoad = null;
   }
 
@@ -53,14 +75,33 @@ export class EngineModels {
     return report;
   }
 
-  async runPass({ inputKey, outputKey, type, params }: PassRequest, call: CallContext): Promise<ModelReport> {
-    if (!isGraphPassType(type)) {
-      throw new PassError(type, `${type} blocks cannot run yet: this version of Whittle has no ${type} pass (blocks that run: ${GRAPH_PASS_TYPES.join(', ')})`);
-    }
+  async runPass({ inputKey, outputKey, type, params, training }: PassRequest, call: CallContext, onPoint: ((point: TrainingPoint) => unknown) | null = null): Promise<ModelReport> {
+    const unavailable = blockPassUnavailable(type);
+    if (unavailable !== null) throw new PassError(type, unavailable);
     const input = this.held(inputKey);
     const notes: string[] = [];
     const ctx: PassContext = { kernels: await this.passKernels(), progress: call.progress, signal: call.signal };
-    if (blockLearnsFromData(type, params)) {
+    if (isTrainingBlockType(type)) {
+      call.progress(0, 'loading the training images');
+      const data = this.source === null ? null : await this.loadData();
+      const prepared = await this.training.context({
+        type,
+        params,
+        training,
+        data,
+        inputKey,
+        original: (key) => this.held(key).graph,
+        hooks: {
+          // The page may have gone; a lost point is harmless.
+          report: (point) => void Promise.resolve(onPoint?.(point)).catch(() => undefined),
+          stopRequested: () => call.stopRequested(),
+        },
+      });
+      ctx.training = prepared.training;
+      // Teachers run in ONNX Runtime (teacher logits), through the calibration's RunModel.
+      ctx.calibration = { images: prepared.training.train, run: runModelWithRuntime };
+      notes.push(...prepared.notes);
+    } else if (blockLearnsFromData(type, params)) {
       const calibration = await this.calibration();
       if (calibration) {
         ctx.calibration = calibration.data;
@@ -68,6 +109,7 @@ export class EngineModels {
       }
     }
     const graph = await runBlockPass(type, input.graph, params, ctx);
+    if (call.stopRequested() && isTrainingBlockType(type)) notes.push('stopped early at your request: the block kept its best checkpoint so far');
     const bytes = encodeModel(modelFromGraph(graph));
     this.models.set(outputKey, { bytes, graph });
     return { key: outputKey, sizes: await this.sizesOf(bytes, graph), notes };
@@ -94,15 +136,29 @@ export class EngineModels {
     return { sizeBytes, gzipBytes, params, nonzeroParams };
   }
 
-  private async calibration(): Promise<Calibration | null> {
-    if (this.source === null) return null;
-    this.calibrationLoad ??= loadDatasetSource(this.source, true);
+  /** How training blocks train: WebGPU when asked for and an adapter exists, else wasm SIMD (JS without SIMD). */
+  private async trainingKernels(): Promise<TrainingKernelsChoice> {
+    if (this.trainingSettings.backend === 'webgpu') {
+      const request = await requestWebGpuKernels();
+      if (request.kernels !== null) return { kernels: request.kernels, note: null };
+      return { kernels: await createKernels('auto'), note: `trained with the wasm kernels: WebGPU was asked for, but ${request.reason}` };
+    }
+    return { kernels: await createKernels('auto'), note: null };
+  }
+
+  /** The data with its train split, loaded once per setData; a failed load is tried again next time. */
+  private async loadData(): Promise<LoadedDataset> {
+    this.calibrationLoad ??= loadDatasetSource(this.source!, true);
     const load = this.calibrationLoad;
-    // A failed load is not remembered: the next pass that needs the data tries again.
-    const { dataset } = await load.catch((error: unknown) => {
+    return load.catch((error: unknown) => {
       if (this.calibrationLoad === load) this.calibrationLoad = null;
       throw error;
     });
+  }
+
+  private async calibration(): Promise<Calibration | null> {
+    if (this.source === null) return null;
+    const { dataset } = await this.loadData();
     if (dataset.train) return { data: { images: dataset.train, run: runModelWithRuntime }, note: null };
     return {
       data: { images: dataset.test, run: runModelWithRuntime },

@@ -17,7 +17,7 @@ const NPZ_SOURCE: DatasetSource = { kind: 'arrays', fileName: NPZ_NAME, bytes: N
 const SETTINGS = { latencyRuns: 2 };
 
 function callContext(signal = new AbortController().signal): CallContext {
-  return { signal, progress: () => undefined };
+  return { signal, progress: () => undefined, stopRequested: () => false };
 }
 
 const control = () => ({ signal: new AbortController().signal, onProgress: () => undefined });
@@ -81,7 +81,7 @@ describe('Evaluator', () => {
     );
     await evaluator.setData(NPZ_SOURCE, { latencyRuns: 200, batchSize: 100 });
     const controller = new AbortController();
-    const call: CallContext = { signal: controller.signal, progress: (fraction) => (fraction > 0 ? controller.abort() : undefined) };
+    const call: CallContext = { signal: controller.signal, progress: (fraction) => (fraction > 0 ? controller.abort() : undefined), stopRequested: () => false };
     await expect(evaluator.evaluate(MODEL, true, call)).rejects.toMatchObject({ name: 'AbortError' });
   });
 });

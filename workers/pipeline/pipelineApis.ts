@@ -20,10 +20,14 @@ export function createEnginePipelineApi(): EnginePipelineApi {
       if (armedCrash) return crashNow(armedCrash);
       return calls.run(call, onProgress, cancelFlag, (context) => models.put(key, bytes, fileName, context));
     },
-    runPass(request, call, onProgress, cancelFlag) {
+    runPass(request, call, onProgress, cancelFlag, training) {
       if (armedCrash) return crashNow(armedCrash);
-      return calls.run(call, onProgress, cancelFlag, (context) => models.runPass(request, context));
+      const onPoint = training?.onPoint ?? null;
+      const run = calls.run(call, onProgress, cancelFlag, (context) => models.runPass(request, context, onPoint), training?.stopFlag ?? null);
+      // The live curve's proxy is released with the call, as the progress proxy is.
+      return onPoint === null ? run : run.finally(() => (onPoint as Comlink.Remote<typeof onPoint>)[Comlink.releaseProxy]?.());
     },
+    stopTraining: (call) => calls.stop(call),
     async modelBytes(key) {
       try {
         const bytes = models.bytesCopy(key);
@@ -32,8 +36,8 @@ export function createEnginePipelineApi(): EnginePipelineApi {
         return failure('Error', error instanceof Error ? error.message : String(error));
       }
     },
-    async setData(source) {
-      models.setData(source);
+    async setData(source, training) {
+      models.setData(source, training);
     },
     holdLifeLock,
     cancel: (call) => calls.cancel(call),

@@ -66,6 +66,35 @@ describe('WorkerCalls', () => {
     expect(result).toEqual({ ok: true, value: 'done anyway' }); // stopping is the work's business
   });
 
+  it('stop(id) asks that call to stop and keep its best, without aborting it; so does the shared stop flag', async () => {
+    const calls = new WorkerCalls();
+    const seen: boolean[] = [];
+    let stopped: CallContext | null = null;
+    const gate = blockedCall();
+    const pending = calls.run(3, () => undefined, null, async (call) => {
+      stopped = call;
+      seen.push(call.stopRequested());
+      await gate.work(call);
+      seen.push(call.stopRequested(), call.signal.aborted);
+      return 'best so far';
+    });
+    calls.stop(4); // another call's stop changes nothing here
+    calls.stop(3);
+    gate.release();
+    expect(await pending).toEqual({ ok: true, value: 'best so far' });
+    expect(seen).toEqual([false, true, false]);
+    expect(stopped!.stopRequested()).toBe(true);
+
+    const flag = new Int32Array(new SharedArrayBuffer(4));
+    const flagged: boolean[] = [];
+    await new WorkerCalls().run(1, () => undefined, null, async (call) => {
+      flagged.push(call.stopRequested());
+      Atomics.store(flag, 0, 1); // the caller asks while the call never yields
+      flagged.push(call.stopRequested());
+    }, flag);
+    expect(flagged).toEqual([false, true]);
+  });
+
   it('forgets a finished call: cancelling it later does nothing', async () => {
     const calls = new WorkerCalls();
     let signal: AbortSignal | null = null;

@@ -6,6 +6,9 @@
 // microtasks only and would read it after the last batch. So the caller may also share a flag
 // (an Int32Array over a SharedArrayBuffer, where the page is cross-origin isolated) that is read on
 // every progress report: evaluation reports after every batch, and checks its signal before the next.
+//
+// A training block's "Stop & keep best" reaches it the same two ways: `stop(id)`, and a second
+// shared flag read whenever the block asks stopRequested().
 import * as Comlink from 'comlink';
 import type { ProgressCallback, ServiceResult } from '../protocol';
 
@@ -13,10 +16,13 @@ export interface CallContext {
   signal: AbortSignal;
   /** Forwards progress to the caller, after checking the shared cancel flag. */
   progress(fraction: number, message?: string): void;
+  /** True once the caller asked this call (a training block) to stop early and keep its best. */
+  stopRequested(): boolean;
 }
 
 interface CallEntry {
   controller: AbortController;
+  stopped: boolean;
 }
 
 function errorValue(error: unknown): { name: string; message: string } {
@@ -29,10 +35,12 @@ export class WorkerCalls {
   private readonly running = new Map<number, CallEntry>();
 
   /** Runs `work` as call `id`; its failure (a bug, a PassError, a cancellation) comes back as a value. */
-  async run<T>(id: number, onProgress: ProgressCallback, cancelFlag: Int32Array | null, work: (call: CallContext) => Promise<T>): Promise<ServiceResult<T>> {
+  async run<T>(id: number, onProgress: ProgressCallback, cancelFlag: Int32Array | null, work: (call: CallContext) => Promise<T>, stopFlag: Int32Array | null = null): Promise<ServiceResult<T>> {
     const controller = new AbortController();
-    this.running.set(id, { controller });
+    const entry: CallEntry = { controller, stopped: false };
+    this.running.set(id, entry);
     const context: CallContext = {
+      stopRequested: () => (entry.stopped ||= stopFlag !== null && Atomics.load(stopFlag, 0) !== 0),
       signal: controller.signal,
       progress: (fraction, message) => {
         if (cancelFlag !== null && Atomics.load(cancelFlag, 0) !== 0) controller.abort();
@@ -48,6 +56,12 @@ export class WorkerCalls {
       this.running.delete(id);
       (onProgress as Comlink.Remote<ProgressCallback>)[Comlink.releaseProxy]?.();
     }
+  }
+
+  /** Asks call `id` (a training block) to stop early and keep its best, if it is still running. */
+  stop(id: number): void {
+    const entry = this.running.get(id);
+    if (entry) entry.stopped = true;
   }
 
   /** Aborts call `id`, if it is still running. */

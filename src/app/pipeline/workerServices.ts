@@ -15,8 +15,13 @@
 //   shares with the worker where the page is cross-origin isolated (read at every progress report,
 //   for evaluations, which read no messages until their last batch; workers/pipeline/workerCalls.ts).
 // - Progress: a Comlink.proxy per call; reports that arrive after the call settled are dropped.
+// - Training blocks (distill, finetune) train in the engine worker (EngineModels.ts says why): their
+//   live curve comes back through a second proxy (control.onTraining), and control.stopSignal ("Stop
+//   & keep best") sends stopTraining(call id) and sets a second shared flag, as cancelling does.
+//   The engine trains with WebGPU kernels when the settings ask for WebGPU and it has an adapter.
 import * as Comlink from 'comlink';
 import type { ImageLayout } from '../../core/eval/datasets/arrayDataset';
+import type { TrainingPoint } from '../../core/passes/Pass';
 import { sha256Hex } from '../../core/pipeline/cacheKey';
 import type {
   DataDescription,
@@ -38,6 +43,8 @@ import type {
   PipelineWorkerApi,
   ProgressCallback,
   ServiceResult,
+  TrainingChannel,
+  TrainingSettings,
 } from '../../../workers/protocol';
 import { createEngineWorker, createEvalWorker } from '../../stores/workerClients';
 import { SupervisedWorker } from './supervisedWorker';
@@ -123,7 +130,7 @@ export class WorkerServices implements PipelineServices {
     this.source = data === null ? null : await this.datasetSource(data);
     this.settings = settings;
     this.description = null;
-    await this.engine.call((remote) => remote.setData(this.source)).catch(() => undefined); // a dead engine gets it on restart
+    await this.engine.call((remote) => remote.setData(this.source, this.trainingSettings())).catch(() => undefined); // a dead engine gets it on restart
     if (this.source === null) return null;
     this.description = this.sendDataToEvaluator();
     return this.description;
@@ -137,7 +144,16 @@ export class WorkerServices implements PipelineServices {
   }
 
   runPass(request: PassRequest, control: ServiceCallControl): Promise<ModelReport> {
-    return this.controlled(this.engine, control, (remote, ...call) => remote.runPass(request, ...call));
+    const training = control.onTraining || control.stopSignal ? this.trainingChannel(control) : null;
+    return this.controlled(this.engine, control, async (remote, call, onProgress, cancelFlag) => {
+      if (!training) return remote.runPass(request, call, onProgress, cancelFlag);
+      training.connect(call);
+      try {
+        return await remote.runPass(request, call, onProgress, cancelFlag, training.channel);
+      } finally {
+        training.close();
+      }
+    });
   }
 
   async evaluate({ key, reference }: EvaluationRequest, control: ServiceCallControl): Promise<EvaluationFigures> {
@@ -158,7 +174,7 @@ export class WorkerServices implements PipelineServices {
   async restart(service: ServiceName): Promise<void> {
     await (service === 'engine' ? this.engine : this.evaluator).restart();
     if (service === 'engine') {
-      await this.engine.call((remote) => remote.setData(this.source));
+      await this.engine.call((remote) => remote.setData(this.source, this.trainingSettings()));
     } else if (this.source !== null) {
       this.description = this.sendDataToEvaluator();
       unwrap(await this.description);
@@ -169,6 +185,39 @@ export class WorkerServices implements PipelineServices {
   dispose(): void {
     this.engine.terminate();
     this.evaluator.terminate();
+  }
+
+  private trainingSettings(): TrainingSettings {
+    return this.settings.backend ? { backend: this.settings.backend } : {};
+  }
+
+  /**
+   * A training call's channel: the live curve as a Comlink.proxy (points after the call settled are
+   * dropped), and "Stop & keep best" as a shared flag plus a stopTraining message once the call id is known.
+   */
+  private trainingChannel(control: ServiceCallControl) {
+    const stopFlag = sharedCancelFlag();
+    let open = true;
+    let callId: number | null = null;
+    const onPoint = Comlink.proxy((point: TrainingPoint) => {
+      if (open) control.onTraining?.(point);
+    });
+    const onStop = () => {
+      if (stopFlag) Atomics.store(stopFlag, 0, 1);
+      if (callId !== null) this.engine.call((remote) => remote.stopTraining(callId!)).catch(() => undefined);
+    };
+    return {
+      channel: { onPoint, stopFlag } satisfies TrainingChannel,
+      connect: (call: number) => {
+        callId = call;
+        if (control.stopSignal?.aborted) onStop();
+        else control.stopSignal?.addEventListener('abort', onStop, { once: true });
+      },
+      close: () => {
+        open = false;
+        control.stopSignal?.removeEventListener('abort', onStop);
+      },
+    };
   }
 
   /** A call that either worker offers (protocol.ts PipelineWorkerApi). */

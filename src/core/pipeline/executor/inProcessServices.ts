@@ -119,7 +119,6 @@ export class InProcessServices implements PipelineServices {
         inputKey,
         original: (key) => this.held(key).graph,
         hooks: {
-          progress: ctx.progress,
           report: (point) => control.onTraining?.(point),
           stopRequested: () => (stopped ||= control.stopSignal?.aborted === true),
         },

@@ -19,9 +19,8 @@ function dataset(train: ImageSet | null): Dataset {
 const original: Graph = graphFromModel(structuralModel('cnn').build());
 
 function hooksLog() {
-  const log = { points: [] as TrainingPoint[], progress: [] as Array<[number, string | undefined]>, stop: false };
+  const log = { points: [] as TrainingPoint[], stop: false };
   const hooks: TrainingCallHooks = {
-    progress: (fraction, message) => log.progress.push([fraction, message]),
     report: (point) => log.points.push(point),
     stopRequested: () => log.stop,
   };
@@ -102,14 +101,13 @@ describe('TrainingSupport', () => {
     await expect(training.context(request(dataset(null)))).rejects.toThrow("distill: 'tiny' has no train split");
   });
 
-  it('report passes each point on and moves the progress bar; stopRequested asks the caller', async () => {
+  it('report passes each point on; stopRequested asks the caller', async () => {
     const { support: training } = support();
     const { log, hooks } = hooksLog();
     const { training: ctx } = await training.context(request(dataset(images(50)), { alpha: 0.7 }, hooks));
     const point: TrainingPoint = { epoch: 2, epochs: 4, step: 5, stepsPerEpoch: 10, loss: 0.25, validationAccuracy: 0.875 };
     ctx.report(point);
     expect(log.points).toEqual([point]);
-    expect(log.progress).toEqual([[0.375, 'epoch 2/4 · step 5/10 · loss 0.2500 · val 87.5 %']]);
     expect(ctx.stopRequested()).toBe(false);
     log.stop = true;
     expect(ctx.stopRequested()).toBe(true);

@@ -2,9 +2,9 @@
 // give a training block (distill, finetune) as ctx.training: the train split minus a validation
 // split carved by a fixed seed (eval/datasets/validationSplit.ts; `trainSamples` trains on fewer),
 // the original model, the lineage the executor sent, training kernels, a memo that outlives the call
-// (teacher logits), and the live curve: every reported point goes to the caller and also moves the
-// block's progress bar ("epoch 2/3 · step 120/844 · loss 0.4312"), which is where a worker reads its
-// shared cancel flag.
+// (teacher logits), and the live curve: every reported point goes to the caller. The pass moves its
+// own progress bar (ctx.progress, between steps), which is also where a worker reads its shared
+// cancel flag.
 //
 // A training block never trains on the test split accuracy is measured on: data without a train
 // split fails the block with a message that says what to give instead.
@@ -63,7 +63,6 @@ export class TrainingMemoCache implements TrainingMemo {
 
 /** How one call reports and is stopped: the service's side of ServiceCallControl. */
 export interface TrainingCallHooks {
-  progress(fraction: number, message?: string): void;
   report(point: TrainingPoint): void;
   stopRequested(): boolean;
 }
@@ -151,10 +150,7 @@ export class TrainingSupport {
       original: request.original(request.training.originalKey),
       lineage: request.training.lineage,
       kernels: choice.kernels,
-      report(point) {
-        hooks.report(point);
-        hooks.progress(trainingFraction(point), describeTrainingPoint(point));
-      },
+      report: (point) => hooks.report(point),
       stopRequested: () => hooks.stopRequested(),
       keys: { input: request.inputKey, original: request.training.originalKey, data: dataKey },
       memo: this.memo,
