@@ -31,7 +31,9 @@ function commitParams(id: string, change: (params: Readonly<Record<string, unkno
 }
 
 function VariantCount({ id }: { id: string }) {
-  const counts = usePipelineStore((s) => blockVariantCounts(s.pipeline, id));
+  const pipeline = usePipelineStore((s) => s.pipeline);
+  // Computed from the pipeline, not selected: a selector that builds an object would re-render forever.
+  const counts = useMemo(() => blockVariantCounts(pipeline, id), [pipeline, id]);
   const text = `${counts.total} ${counts.total === 1 ? 'variant' : 'variants'}`;
   const detail = counts.inputs > 1 ? `${counts.perInput} per input × ${counts.inputs} inputs` : counts.perInput > 1 ? 'one per combination of its sweeps' : 'no sweeps';
   return (

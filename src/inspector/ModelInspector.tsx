@@ -43,7 +43,7 @@ export function ModelInspector({ id }: { id: string }) {
           <div key={row.label} className="fact">
             <dt>{row.label}</dt>
             <dd>
-              <span data-testid={`inspector-${row.label.toLowerCase()}`}>{row.main}</span>
+              <span data-testid={`inspector-ref-${row.label.toLowerCase()}`}>{row.main}</span>
               {row.detail && <span className="mono fact-detail">{row.detail}</span>}
             </dd>
           </div>

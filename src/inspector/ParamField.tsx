@@ -62,15 +62,33 @@ export const ParamField = memo(function ParamField({ blockType, control, value, 
   const [messages, setMessages] = useState<string[]>([]);
   // Bumped when the field is reset or its sweep toggled, so a control's draft starts afresh.
   const [generation, setGeneration] = useState(0);
-  const swept = isSwept(blockType, control.name, value);
+  // Sweeping a param that has no value yet (no default) shows an empty list until values are typed.
+  const [pendingSweep, setPendingSweep] = useState(false);
+  const swept = isSwept(blockType, control.name, value) || pendingSweep;
   const atDefault = !swept && isAtDefault(blockType, control.name, value);
 
-  const commitValue = useCallback((next: unknown) => commit(control.name, next), [commit, control.name]);
   const restart = (problems: string[]) => {
     setGeneration((n) => n + 1);
+    setPendingSweep(false);
     setMessages(problems);
   };
-  const toggleSweep = () => restart(commit(control.name, swept ? sweepOff(blockType, control.name, value) : sweepOn(blockType, control.name, value, control.listValued)));
+  const toggleSweep = () => {
+    if (pendingSweep) return restart([]);
+    if (swept) return restart(commit(control.name, sweepOff(blockType, control.name, value)));
+    const values = sweepOn(blockType, control.name, value, control.listValued);
+    if (values.length > 0) return restart(commit(control.name, values));
+    restart([]);
+    setPendingSweep(true);
+  };
+  // Once typed values are committed, the sweep is the value's own.
+  const commitValue = useCallback(
+    (next: unknown) => {
+      const problems = commit(control.name, next);
+      if (problems.length === 0) setPendingSweep(false);
+      return problems;
+    },
+    [commit, control.name],
+  );
 
   const props: ControlProps = { control, value, inputId, labelId, describedBy: messageId, invalid: messages.length > 0, commit: commitValue, report: setMessages };
   const hint = hintText(control, swept);

@@ -27,7 +27,7 @@ const LABELS: Record<string, string> = {
   maxDrop: 'Max accuracy drop (points)',
   layers: 'Only these layers',
   exclude: 'Keep in float',
-  keepFirstLast: 'Keep first and last layers in float',
+  keepFirstLast: 'Keep first and last in float',
   format: '4-bit MatMul format',
 };
 
@@ -43,6 +43,8 @@ const HINTS: Record<string, string> = {
   exclude: 'These layers are never changed.',
   maxDrop: 'Accuracy points the search may give up.',
   sparsity: 'Fraction of weights set to zero.',
+  trainSamples: 'Unset: every training image.',
+  keepFirstLast: 'The first and last layers are the most sensitive.',
 };
 
 /** "groupSize" → "Group size": what a param without a written label is called. */

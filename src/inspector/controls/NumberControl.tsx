@@ -18,12 +18,15 @@ export function steppedValue(control: Pick<NumberKind, 'min' | 'max' | 'minExclu
 
 export function NumberControl({ control, value, inputId, describedBy, invalid, commit, report, schema }: ControlProps & { schema: z.ZodType<unknown> }) {
   const kind = control as NumberKind;
+  const optional = control.defaultValue === undefined;
   const read = useCallback((text: string): DraftReading<unknown> => {
+    // A param with no default may be left empty: unset, it means what the block does without it.
+    if (optional && text.trim() === '') return { ok: true, value: undefined };
     const reading = readSingleDraft(control.name, control, schema, text);
     return reading.ok ? reading : { ok: false, messages: [reading.message] };
-  }, [control, schema]);
-  const format = useCallback((item: unknown) => tokenText(control, item), [control]);
-  const field = useDraft(value === undefined ? '' : format(value), read, format, commit, report);
+  }, [control, schema, optional]);
+  const format = useCallback((item: unknown) => (item === undefined ? '' : tokenText(control, item)), [control]);
+  const field = useDraft(format(value), read, format, commit, report);
 
   const onKeyDown = (event: KeyboardEvent<HTMLInputElement>) => {
     if (event.key === 'Escape') return field.revert();
@@ -37,8 +40,9 @@ export function NumberControl({ control, value, inputId, describedBy, invalid, c
   return (
     <input
       id={inputId}
-      className="inspector-input mono"
+      className="inspector-input mono is-number"
       type="text"
+      placeholder={optional ? 'unset' : undefined}
       inputMode={kind.integer ? 'numeric' : 'decimal'}
       autoComplete="off"
       spellCheck={false}
