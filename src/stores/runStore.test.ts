@@ -12,6 +12,7 @@ import { useModelStore, type LoadedModel } from './modelStore';
 import { suggestedPipeline, usePipelineStore } from './pipelineStore';
 import { EMPTY_RUN, useResultsStore } from './resultsStore';
 import { runDataOf, useRunStore } from './runStore';
+import { useTrainingStore } from './trainingStore';
 
 /** FakeServices with the studio services' data and file-name setters. */
 class SessionServices extends FakeServices {
@@ -73,6 +74,7 @@ beforeEach(async () => {
   usePipelineStore.setState({ pipeline: suggestedPipeline({ kind: 'sample', id: 'fashion-cnn' }), fileName: null, problem: null, notes: [] });
   useRunStore.setState({ phase: 'idle', quick: false, error: null, ranPipeline: null });
   useResultsStore.setState({ ...EMPTY_RUN, selectedVariantId: null });
+  useTrainingStore.getState().reset();
 });
 
 describe('run', () => {
@@ -182,5 +184,48 @@ describe('cancel', () => {
   it('does nothing when no run is under way', () => {
     useRunStore.getState().cancel();
     expect(useRunStore.getState().phase).toBe('idle');
+  });
+});
+
+describe('training blocks', () => {
+  const DISTILL = { ...SWEEP, nodes: [SWEEP.nodes[0], { id: 'd', type: 'distill', params: { epochs: 2 } }], edges: [{ source: 'model', target: 'd' }] };
+
+  it('hands the live curve to the training store, and every other event to both stores', async () => {
+    usePipelineStore.getState().load(DISTILL, 'distill.whittle.json');
+    await useRunStore.getState().run();
+    const training = useTrainingStore.getState();
+    expect(training.order).toEqual(['d']);
+    expect(training.current).toBe('d');
+    expect(training.curves.d).toMatchObject({ status: 'done', stopRequested: false });
+    expect(training.curves.d!.points.map((point) => [point.epoch, point.step])).toEqual([
+      [1, 1],
+      [1, 2],
+      [2, 1],
+      [2, 2],
+    ]);
+    expect(useResultsStore.getState().progress.d!.status).toBe('done');
+  });
+
+  it('Stop & keep best ends the block with what it has and lets the run finish; Cancel is another thing', async () => {
+    usePipelineStore.getState().load({ ...DISTILL, nodes: [SWEEP.nodes[0], { id: 'd', type: 'distill', params: { epochs: 5, temperature: 3 } }] }, 'distill.whittle.json');
+    const held: { release: () => void } = { release: () => undefined };
+    const gate = new Promise<void>((resolve) => (held.release = resolve));
+    services.current.hook = (call) => (call.method === 'runPass' && call.type === 'distill' ? { holdUntil: gate } : 'run');
+    const running = useRunStore.getState().run();
+    while (useResultsStore.getState().progress.d?.status !== 'running') await settle();
+    useRunStore.getState().stopTraining('d');
+    expect(useTrainingStore.getState().curves.d).toMatchObject({ status: 'stopping', stopRequested: true });
+    expect(useRunStore.getState().phase).toBe('running');
+    held.release();
+    await running;
+    expect(useResultsStore.getState().status).toBe('done');
+    expect(useResultsStore.getState().progress.d!.status).toBe('done');
+    expect(useTrainingStore.getState().curves.d).toMatchObject({ status: 'done', stopRequested: true, points: [] });
+    expect(useResultsStore.getState().log.some((entry) => entry.message.includes('stopped early at your request'))).toBe(true);
+  });
+
+  it('stopTraining does nothing when no run is under way', () => {
+    useRunStore.getState().stopTraining('d');
+    expect(useTrainingStore.getState().curves).toEqual({});
   });
 });

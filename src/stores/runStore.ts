@@ -8,11 +8,16 @@
 // and one PipelineCache for its whole life, so a rerun reuses what an earlier run built and measured:
 // editing a downstream block reruns only that block. The data is sent to the workers only when it
 // changes (dataset, Quick, backend), since loading a test split is the slow part of starting.
+//
+// Training blocks (distill, finetune): their live curves go to trainingStore (every event is handed
+// to it too), and "Stop & keep best" (stopTraining) reaches the running block through the run's
+// TrainingStops — the block ends with its best checkpoint, unlike Cancel, which stops the run.
 import { create } from 'zustand';
 import { createWorkerServices, type PipelineData, type WorkerServices } from '../app/pipeline/workerServices';
 import { PipelineCache } from '../core/pipeline/executor/PipelineCache';
 import type { PipelineEvent } from '../core/pipeline/executor/PipelineEvent';
 import { PipelinePlanError, runPipeline } from '../core/pipeline/executor/runPipeline';
+import { TrainingStops } from '../core/pipeline/executor/TrainingStops';
 import type { PipelineSpec, ResourceRef } from '../core/pipeline/pipelineSpec';
 import { planVariants } from '../core/pipeline/planVariants';
 import type { EvaluationSettings } from '../../workers/protocol';
@@ -20,6 +25,7 @@ import { useModelStore } from './modelStore';
 import { namesModel, openModelRef, usePipelineStore } from './pipelineStore';
 import { useResultsStore } from './resultsStore';
 import { useRuntimeStore } from './runtimeStore';
+import { useTrainingStore } from './trainingStore';
 
 /** idle: nothing running; starting: checking and loading the data; running: the executor works; cancelling: told to stop. */
 export type RunPhase = 'idle' | 'starting' | 'running' | 'cancelling';
@@ -48,6 +54,11 @@ export interface RunState {
   run(): Promise<void>;
   /** Stops the run: the call in flight is cancelled inside its worker; finished variants stay. */
   cancel(): void;
+  /**
+   * "Stop & keep best": the training block `variantId` (distill, finetune) ends its training at the
+   * next step and keeps its best checkpoint so far as its model; the run goes on.
+   */
+  stopTraining(variantId: string): void;
   dismissError(): void;
 }
 
@@ -76,6 +87,7 @@ interface Session {
 
 let session: Session | null = null;
 let controller: AbortController | null = null;
+let trainingStops: TrainingStops | null = null;
 
 function sessionFor(modelFileName: string): Session {
   session ??= { services: createWorkerServices({ modelFileName }), cache: new PipelineCache(), dataKey: null };
@@ -155,12 +167,22 @@ export const useRunStore = create<RunState>()((set, get) => ({
       if (abort.signal.aborted) return;
       set({ phase: 'running', ranPipeline: pipeline });
       const applyEvent = useResultsStore.getState().applyEvent;
-      await runPipeline(pipeline, { services: current.services, model: model.bytes, cache: current.cache, signal: abort.signal, onEvent: (event: PipelineEvent) => applyEvent(event) });
+      const applyTrainingEvent = useTrainingStore.getState().applyEvent;
+      const stops = new TrainingStops();
+      trainingStops = stops;
+      const onEvent = (event: PipelineEvent) => {
+        applyEvent(event);
+        applyTrainingEvent(event);
+      };
+      await runPipeline(pipeline, { services: current.services, model: model.bytes, cache: current.cache, signal: abort.signal, onEvent, trainingStops: stops });
     } catch (error) {
       if (error instanceof PipelinePlanError) set({ error: `The pipeline cannot run: ${error.errors.join('; ')}` });
       else if (!isAbort(error)) set({ error: `The run stopped: ${errorText(error)}` });
     } finally {
-      if (controller === abort) controller = null;
+      if (controller === abort) {
+        controller = null;
+        trainingStops = null;
+      }
       set({ phase: 'idle' });
     }
   },
@@ -169,6 +191,12 @@ export const useRunStore = create<RunState>()((set, get) => ({
     if (!controller || get().phase === 'idle') return;
     controller.abort();
     set({ phase: 'cancelling' });
+  },
+
+  stopTraining(variantId) {
+    if (!trainingStops || get().phase !== 'running') return;
+    trainingStops.request(variantId);
+    useTrainingStore.getState().markStopRequested(variantId);
   },
 
   dismissError() {
