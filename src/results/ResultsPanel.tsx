@@ -1,19 +1,23 @@
 // The results of the pipeline run, docked under the workspace once a run has started: a status line
 // with the run's progress, the Pareto chart on the left, the results table and the run log on the
-// right. Chart and table share one selection (resultsStore.selectedVariantId). When the run has a
-// sensitivity block, its per-layer bar chart sits between them: the selected variant's analysis, or
-// the latest one. The panel folds to its status line and back; it reads everything from resultsStore.
+// right. Chart and table share one selection (resultsStore.selectedVariantId); clicking a point also
+// selects the variant's block on the pipeline canvas. Between chart and table sit the analyses: when
+// the run has a sensitivity block, its per-layer bar chart (the selected variant's analysis, or the
+// latest one), and when a compressed variant is selected, the weight histogram of a layer, original
+// against variant. The panel folds to its status line and back; it reads everything from resultsStore.
 //
 // Progress events arrive many times a second and re-render this panel and the table; the charts are
 // memoised on props those events never change (`finished`, the plan, the analyses), so they redraw
 // only when a point or an analysis lands.
-import { useMemo, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { ParetoChart } from '../charts/ParetoChart';
 import { SensitivityChart } from '../charts/SensitivityChart';
 import { sensitivityToShow } from '../charts/sensitivityBars';
 import { currentResults, runCounts, runFraction, useResultsStore, type ResultsState } from '../stores/resultsStore';
+import { LayerWeightsPanel } from './LayerWeightsPanel';
 import { ResultsTable } from './ResultsTable';
+import { selectBlockOfVariant } from './selectBlockOfVariant';
 import { RunLog } from './RunLog';
 import './results.css';
 
@@ -51,6 +55,19 @@ export function ResultsPanel() {
   const document = useMemo(() => currentResults({ results, finished }), [results, finished]);
   const percent = Math.round(100 * runFraction({ plan, progress }));
   const sensitivity = useMemo(() => sensitivityToShow(analyses, selectedVariantId), [analyses, selectedVariantId]);
+  // The weights of a finished compressed variant: the model's own would only compare it with itself.
+  const weightsOf = useMemo(() => {
+    const variant = plan.find((planned) => planned.id === selectedVariantId);
+    return variant && variant.parentId !== null && finished.some((result) => result.id === variant.id) ? variant : null;
+  }, [plan, finished, selectedVariantId]);
+  const selectPoint = useCallback(
+    (id: string) => {
+      selectVariant(id);
+      selectBlockOfVariant(plan.find((planned) => planned.id === id) ?? null);
+    },
+    [selectVariant, plan],
+  );
+  const analysed = sensitivity !== null || weightsOf !== null;
 
   return (
     <section className={folded ? 'results-panel is-folded' : 'results-panel'} data-testid="results-panel" data-run-status={status} data-run-id={runId} aria-label="Results">
@@ -69,9 +86,14 @@ export function ResultsPanel() {
         </button>
       </header>
       {!folded && (
-        <div className={sensitivity ? 'results-body has-sensitivity' : 'results-body'}>
-          <ParetoChart finished={finished} plan={plan} data={data} selectedVariantId={selectedVariantId} onSelect={selectVariant} />
-          {sensitivity && <SensitivityChart variantId={sensitivity.variantId} analysis={sensitivity.analysis} />}
+        <div className={analysed ? 'results-body has-analyses' : 'results-body'}>
+          <ParetoChart finished={finished} plan={plan} data={data} selectedVariantId={selectedVariantId} onSelect={selectPoint} />
+          {analysed && (
+            <div className={sensitivity && weightsOf ? 'results-analyses is-stacked' : 'results-analyses'}>
+              {sensitivity && <SensitivityChart variantId={sensitivity.variantId} analysis={sensitivity.analysis} />}
+              {weightsOf && <LayerWeightsPanel variantId={weightsOf.id} variantType={weightsOf.type} runId={runId} />}
+            </div>
+          )}
           <div className="results-side">
             <ResultsTable finished={finished} plan={plan} progress={progress} document={document} selectedVariantId={selectedVariantId} onSelect={selectVariant} />
             <RunLog log={log} onSelect={selectVariant} />
