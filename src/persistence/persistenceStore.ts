@@ -24,6 +24,8 @@ export interface PersistenceState {
   autosaveNotes: string[];
   /** The last "Link copied (N characters)" style confirmation, or a share error. */
   shareMessage: { text: string; ok: boolean } | null;
+  /** The link the last Share made, shown so it can be copied by hand too. */
+  sharedLink: string | null;
   dismissLinkProblem(): void;
   dismissRunOffer(): void;
   dismissModelFileRequest(): void;
@@ -38,9 +40,10 @@ export const usePersistenceStore = create<PersistenceState>()((set) => ({
   autosaveStatus: 'off',
   autosaveNotes: [],
   shareMessage: null,
+  sharedLink: null,
   dismissLinkProblem: () => set({ linkProblem: null }),
   dismissRunOffer: () => set({ runOffer: false }),
   dismissModelFileRequest: () => set({ modelFileRequest: null }),
   dismissAutosaveNotes: () => set({ autosaveNotes: [] }),
-  dismissShareMessage: () => set({ shareMessage: null }),
+  dismissShareMessage: () => set({ shareMessage: null, sharedLink: null }),
 }));
