@@ -1,6 +1,7 @@
 // The training loop: small models learn a synthetic separable problem, runs are reproducible bit for
 // bit from a seed (and identical with a Promise-returning gemm), distillation pulls a student toward a
-// teacher, and evaluate reports inference-mode loss and accuracy.
+// teacher (a model, or its precomputed logits; without labels at alpha = 1), early stopping keeps the
+// best checkpoint, and evaluate reports inference-mode loss and accuracy.
 import { describe, expect, it } from 'vitest';
 import { createJsKernels } from '../../kernels/js/createJsKernels.js';
 import type { Kernels } from '../../kernels/Kernels.js';
@@ -9,11 +10,12 @@ import { graphFromModel } from '../graph/Graph.js';
 import { ModelBuilder } from '../graph/ModelBuilder.js';
 import { DataType } from '../onnx/dataType.js';
 import { seededRandom } from '../random/seededRandom.js';
-import { evaluate, fit, type Dataset } from './fit.js';
+import { evaluate, fit, fitWithOutcome, type Dataset, type StepPosition } from './fit.js';
 import { InitializedLayers } from './InitializedLayers.js';
 import { trainableFromOnnx } from './onnx/trainableFromOnnx.js';
 import { Adam, Sgd } from './optim/optimizers.js';
 import { asyncGemmKernels, gpuLikeKernels, maxDifference } from './testing/gradientCheck.js';
+import { Tensor } from './Tensor.js';
 import type { TrainableModel } from './TrainableModel.js';
 
 const kernels = createJsKernels();
@@ -155,5 +157,73 @@ describe('fit', () => {
     const unshaped = trainableFromOnnx(graphFromModel(b.build()));
     await expect(evaluate({ model: unshaped, kernels, data: bars(6, 1) })).rejects.toThrow('the model input declares no shape; pass data.sampleShape');
     expect((await evaluate({ model: unshaped, kernels, data: { ...bars(6, 1), sampleShape: [1, 8, 8] } })).accuracy).toBeGreaterThanOrEqual(0);
+  });
+
+  it('precomputed teacher logits train exactly as running the teacher does; unlabelled data trains at alpha = 1 only', async () => {
+    const teacher = cnn(6);
+    const data = bars(48, 6);
+    await fit({ model: teacher, kernels, data, batchSize: 16, epochs: 3, optimizer: new Adam(), schedule: { type: 'constant', learningRate: 0.01 }, seed: 1 });
+    const teacherLogits = (await teacher.predict({ kernels, tape: null, training: false }, new Tensor([48, 1, 8, 8], data.x))).data;
+    const train = async (distillation: { teacher?: TrainableModel; teacherLogits?: Float32Array }, d: Dataset = data, alpha = 0.7) => {
+      const student = mlp(7);
+      const history = await fit({ model: student, kernels, data: d, batchSize: 16, epochs: 2, optimizer: new Adam(), schedule: { type: 'constant', learningRate: 0.01 }, seed: 2, distillation: { ...distillation, temperature: 4, alpha } });
+      return { history, parameters: snapshot(student) };
+    };
+    const byModel = await train({ teacher });
+    const byLogits = await train({ teacherLogits });
+    byModel.parameters.forEach(([name, values], i) => expect(maxDifference(values, byLogits.parameters[i]![1]), name).toBeLessThan(1e-6));
+    // no labels: the distillation term alone; training accuracy is agreement with the teacher's top-1
+    const unlabelled = { ...data, y: null };
+    const alone = await train({ teacherLogits }, unlabelled, 1);
+    expect(alone.history[1]!.loss).toBeLessThan(alone.history[0]!.loss);
+    expect(alone.history[1]!.accuracy).toBeGreaterThan(0.5);
+    await expect(train({ teacherLogits }, unlabelled, 0.7)).rejects.toThrow('the dataset has no labels, so the cross-entropy term (weight 1 − alpha = 0.30000000000000004) cannot be computed; use alpha = 1');
+    await expect(fit({ model: mlp(1), kernels, data: unlabelled, batchSize: 16, epochs: 1, optimizer: new Sgd(), schedule: { type: 'constant', learningRate: 0.1 }, seed: 1 })).rejects.toThrow(
+      'the dataset has no labels: training without labels needs a teacher (distillation with alpha = 1)',
+    );
+    await expect(train({ teacherLogits: teacherLogits.subarray(0, 47 * 3 + 1) })).rejects.toThrow("the teacher's logits hold 142 values, which do not split into one row per sample (48)");
+  });
+
+  it('early stopping: validation accuracy per epoch, stops after `patience` epochs without a better one, and holds the best checkpoint', async () => {
+    const data = bars(48, 10);
+    const validation = bars(30, 11);
+    const positions: StepPosition[] = [];
+    const good = await fitWithOutcome({
+      model: cnn(3), kernels, data, batchSize: 16, epochs: 3, optimizer: new Adam(), schedule: { type: 'constant', learningRate: 0.01 }, seed: 1,
+      earlyStopping: { validation, patience: 2 }, onStep: (_s, _l, position) => void positions.push(position),
+    });
+    expect(good.ended).toBe('completed');
+    expect(good.history.every((e) => e.validationAccuracy !== undefined)).toBe(true);
+    expect(good.best!.validationAccuracy).toBe(Math.max(...good.history.map((e) => e.validationAccuracy!)));
+    expect(positions.slice(0, 4)).toEqual([1, 2, 3, 1].map((stepInEpoch, i) => ({ epoch: i < 3 ? 1 : 2, stepInEpoch, stepsPerEpoch: 3, batchSize: 16 })));
+
+    // A learning rate that ruins a trained model: no epoch beats the start, so after `patience` epochs
+    // training stops and the model is put back exactly as it began.
+    const model = cnn(3);
+    await fit({ model, kernels, data, batchSize: 16, epochs: 4, optimizer: new Adam(), schedule: { type: 'constant', learningRate: 0.01 }, seed: 1 });
+    const trained = snapshot(model);
+    const before = await evaluate({ model, kernels, data: validation });
+    const ruined = await fitWithOutcome({ model, kernels, data, batchSize: 16, epochs: 6, optimizer: new Sgd(), schedule: { type: 'constant', learningRate: 50 }, seed: 1, earlyStopping: { validation, patience: 2 } });
+    expect(ruined.ended).toBe('patience');
+    expect(ruined.history).toHaveLength(2);
+    expect(ruined.best).toEqual({ epoch: 0, validationAccuracy: before.accuracy, complete: true });
+    expect(snapshot(model)).toEqual(trained);
+  });
+
+  it('a stop request ends training after the current step and keeps the best checkpoint, the mid-epoch weights included', async () => {
+    const data = bars(48, 12);
+    const validation = bars(30, 13);
+    let steps = 0;
+    const model = mlp(4);
+    const outcome = await fitWithOutcome({
+      model, kernels, data, batchSize: 8, epochs: 3, optimizer: new Sgd({ momentum: 0.9 }), schedule: { type: 'constant', learningRate: 0.1 }, seed: 1,
+      earlyStopping: { validation, patience: 5 }, onStep: () => void steps++, stopRequested: () => steps >= 9,
+    });
+    expect(steps).toBe(9);
+    expect(outcome.ended).toBe('stopRequested');
+    expect(outcome.history).toHaveLength(1);
+    expect(outcome.best!.validationAccuracy).toBeGreaterThanOrEqual(outcome.history[0]!.validationAccuracy!);
+    expect((await evaluate({ model, kernels, data: validation })).accuracy).toBe(outcome.best!.validationAccuracy);
+    if (outcome.best!.epoch === 2) expect(outcome.best!.complete).toBe(false);
   });
 });
