@@ -101,6 +101,7 @@ function GraphCanvasInner() {
       data-testid="graph-view"
       data-graph-status={status}
       data-node-count={model && renderedLoadId === model.loadId ? model.view.opNodeCount : 0}
+      onDragEnter={drop.onDragEnter}
       onDragOver={drop.onDragOver}
       onDragLeave={drop.onDragLeave}
       onDrop={drop.onDrop}

@@ -65,6 +65,8 @@ export function useBlockDrop(model: LoadedModel | null) {
     [nodesById, model],
   );
 
+  // Also on dragenter: a dragenter that is not cancelled makes the browser send the following
+  // dragover events to the body instead of the node under the pointer.
   const onDragOver = useCallback(
     (event: DragEvent) => {
       if (!carriesBlock(event.dataTransfer)) return;
@@ -124,5 +126,5 @@ export function useBlockDrop(model: LoadedModel | null) {
     [targetsAt],
   );
 
-  return { onDragOver, onDragLeave, onDrop, note };
+  return { onDragEnter: onDragOver, onDragOver, onDragLeave, onDrop, note };
 }
