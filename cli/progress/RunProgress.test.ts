@@ -1,6 +1,6 @@
 // The progress display from a fixed sequence of executor events: a bar redrawn in place on a
 // terminal, plain log lines anywhere else.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { PipelineEvent } from '../../src/core/pipeline/executor/PipelineEvent.js';
 import type { PlannedVariant } from '../../src/core/pipeline/planVariants.js';
 import { RunProgress } from './RunProgress.js';
@@ -54,5 +54,35 @@ describe('RunProgress', () => {
     expect(bars.length).toBeGreaterThan(0);
     for (const bar of bars) expect(bar.length).toBeLessThan(40);
     expect(bars).toContain(`[${'█'.repeat(15)}${'░'.repeat(9)}]  1/2  q[bit…`);
+  });
+
+  it('shows a training block\'s live curve on the bar (epoch, step, loss, val accuracy, ETA) and a line per finished epoch', () => {
+    const training: PipelineEvent[] = [
+      { type: 'started', variants: [{ id: 'model' }, { id: 'd' }] as PlannedVariant[], data: { key: 'k', description: 'fashion-mnist' } },
+      { type: 'variant', variantId: 'model', nodeId: 'model', status: 'done', metrics: metrics(0.9, 1000), cached: false },
+      { type: 'variant', variantId: 'd', nodeId: 'd', status: 'running', stage: 'build', fraction: 0.1, message: 'teacher logits' },
+      { type: 'training', variantId: 'd', nodeId: 'd', point: { epoch: 1, epochs: 2, step: 10, stepsPerEpoch: 10, loss: 0.5, validationAccuracy: 0.861, etaSeconds: 65 } },
+      { type: 'training', variantId: 'd', nodeId: 'd', point: { epoch: 2, epochs: 2, step: 3, stepsPerEpoch: 10, loss: 0.25, etaSeconds: 7 } },
+      { type: 'variant', variantId: 'd', nodeId: 'd', status: 'running', stage: 'build', fraction: 0.7, message: 'epoch 2 of 2, step 3 of 10' },
+    ];
+    let bar = '';
+    const terminal = new RunProgress({ write: (chunk: string) => (bar += chunk) }, true);
+    vi.useFakeTimers();
+    try {
+      for (const event of training) {
+        vi.advanceTimersByTime(100); // past the redraw interval: every event may redraw
+        terminal.handle(event);
+      }
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(bar).toContain('d: epoch 1/2 · loss 0.5000 · val 86.10 %\n');
+    expect(bar).toContain('  1/2  d: epoch 2/2 · step 3/10 · loss 0.2500 · val 86.10 % · ETA 7 s');
+    expect(bar.split('\r\x1b[2K').at(-1)).toMatch(/1\/2  d: epoch 2\/2 · step 3\/10 · loss 0\.2500 · val 86\.10 % · ETA 7 s$/);
+
+    let log = '';
+    const plain = new RunProgress({ write: (chunk: string) => (log += chunk) }, false);
+    for (const event of training) plain.handle(event);
+    expect(log.split('\n').filter((line) => line.includes('epoch'))).toEqual(['whittle: d: epoch 1/2 · loss 0.5000 · val 86.10 %']);
   });
 });

@@ -4,11 +4,24 @@
 //
 //   [██████████░░░░░░░░░░░░░░]  2/4  q[bits=8]: evaluate 45%
 //   ✓ q[bits=8]   89.80 %   233 KB
+//
+// A training block (distill, finetune) shows its live curve on the bar instead of the pass's
+// message — epoch, step, loss, validation accuracy, ETA — and writes one line per finished epoch:
+//
+//   [████████░░░░░░░░░░░░░░░░]  1/3  d: epoch 2/3 · step 120/844 · loss 0.4312 · val 88.10 % · ETA 1 min 05 s
+//   d: epoch 1/3 · loss 0.5123 · val 86.40 %
+import type { TrainingPoint } from '../../src/core/passes/Pass.js';
 import type { PipelineEvent, VariantStage } from '../../src/core/pipeline/executor/PipelineEvent.js';
 import { formatBytes } from '../format/quantities.js';
 import { formatPercent } from '../format/resultsText.js';
 
 const BAR_WIDTH = 24;
+
+/** "42 s", "1 min 05 s" */
+function formatSeconds(seconds: number): string {
+  const whole = Math.max(0, Math.round(seconds));
+  return whole < 60 ? `${whole} s` : `${Math.floor(whole / 60)} min ${String(whole % 60).padStart(2, '0')} s`;
+}
 /** Redraws at most this often (ms): a fast pass reports hundreds of steps a second. */
 const REDRAW_INTERVAL_MS = 80;
 
@@ -26,6 +39,8 @@ export class RunProgress {
   private current = '';
   private lastDraw = 0;
   private barShown = false;
+  /** The live-curve text of each training variant, and its latest validation accuracy. */
+  private readonly training = new Map<string, { text: string; accuracy: number | undefined }>();
 
   constructor(
     private readonly stream: ProgressStream,
@@ -46,13 +61,18 @@ export class RunProgress {
       case 'variant':
         if (event.status === 'running') {
           this.running.set(event.variantId, this.variantFraction(event.stage, event.fraction));
-          this.current = `${event.variantId}: ${event.stage === 'build' ? (event.message ?? 'building') : 'evaluating'} ${Math.round(event.fraction * 100)}%`;
+          const curve = event.stage === 'build' ? this.training.get(event.variantId) : undefined;
+          this.current = `${event.variantId}: ${curve ? curve.text : `${event.stage === 'build' ? (event.message ?? 'building') : 'evaluating'} ${Math.round(event.fraction * 100)}%`}`;
           this.draw(false);
         } else if (event.status === 'done' || event.status === 'failed' || event.status === 'skipped' || event.status === 'cancelled') {
           this.running.delete(event.variantId);
+          this.training.delete(event.variantId);
           this.settled += 1;
           this.line(this.settledText(event));
         }
+        break;
+      case 'training':
+        this.trainingPoint(event.variantId, event.point);
         break;
       case 'finished':
         this.clearBar();
@@ -61,6 +81,17 @@ export class RunProgress {
         break;
     }
   };
+
+  private trainingPoint(variantId: string, point: TrainingPoint): void {
+    const accuracy = point.validationAccuracy ?? this.training.get(variantId)?.accuracy;
+    const parts = [`epoch ${point.epoch}/${point.epochs}`, `step ${point.step}/${point.stepsPerEpoch}`, `loss ${point.loss.toFixed(4)}`];
+    if (accuracy !== undefined) parts.push(`val ${formatPercent(accuracy)}`);
+    if (point.etaSeconds !== undefined) parts.push(`ETA ${formatSeconds(point.etaSeconds)}`);
+    this.training.set(variantId, { text: parts.join(' · '), accuracy });
+    if (point.validationAccuracy !== undefined) this.line(`${variantId}: epoch ${point.epoch}/${point.epochs} · loss ${point.loss.toFixed(4)} · val ${formatPercent(point.validationAccuracy)}`);
+    this.current = `${variantId}: ${parts.join(' · ')}`;
+    this.draw(false);
+  }
 
   private variantFraction(stage: VariantStage, fraction: number): number {
     if (!this.evaluates) return fraction;
