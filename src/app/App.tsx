@@ -1,12 +1,18 @@
-// The studio shell: header, error banner, pipeline panel, graph canvas and summary panel, drop
-// target for files (a model, or a .json pipeline), and the results panel docked underneath once a
-// pipeline run has started. Opens the bundled sample on start, through the same worker path as a
-// user's file; Ctrl/Cmd+Enter runs the pipeline.
+// The studio shell: header, error banner, the block palette (left), the centre view — pipeline
+// editor or model graph — and the side panel (right: the inspector of the selected block, or the
+// model summary when none is), the drop target for files (a model, or a .json pipeline), and the
+// results panel docked underneath once a pipeline run has started. Starts the studio with
+// startStudio (a share link, else the autosaved work, else the bundled sample). Ctrl/Cmd+Enter runs
+// the pipeline; Ctrl/Cmd+Z and Ctrl/Cmd+Shift+Z undo and redo edits.
 import { useCallback, useEffect } from 'react';
-import { GraphCanvas } from '../graphView/GraphCanvas';
+import { CenterView } from '../editor/CenterView';
+import { Palette } from '../editor/Palette';
+import { useEditorShortcuts } from '../editor/useEditorShortcuts';
+import { Inspector } from '../inspector/Inspector';
 import { SummaryPanel } from '../panels/SummaryPanel';
-import { PipelinePanel } from '../pipelinePanel/PipelinePanel';
+import { useEditorStore } from '../stores/editorStore';
 import { useRunShortcut } from '../pipelinePanel/useRunShortcut';
+import { startStudio } from '../persistence/startStudio';
 import { ResultsPanel } from '../results/ResultsPanel';
 import { useModelStore } from '../stores/modelStore';
 import { isPipelineFileName, usePipelineStore } from '../stores/pipelineStore';
@@ -20,6 +26,7 @@ import './App.css';
 export function App() {
   const openFiles = useModelStore((s) => s.openFiles);
   const panelOpen = useUiStore((s) => s.panelOpen);
+  const inspecting = useEditorStore((s) => s.selectedBlockId !== null);
   const runStarted = useResultsStore((s) => s.status !== 'idle');
   const loadPipelineFile = usePipelineStore((s) => s.loadFile);
   const onFiles = useCallback(
@@ -34,11 +41,13 @@ export function App() {
   );
   const dragging = useFileDrop(onFiles);
   useRunShortcut();
+  useEditorShortcuts();
 
   const fileName = useModelStore((s) => s.model?.summary.fileName ?? null);
 
   useEffect(() => {
-    void useModelStore.getState().openSample();
+    // Share link > autosave > default sample. The undo history starts with what the studio opened.
+    void startStudio().then(() => usePipelineStore.temporal.getState().clear());
   }, []);
 
   useEffect(() => {
@@ -50,9 +59,16 @@ export function App() {
       <Header />
       <ErrorBanner />
       <main className={panelOpen ? 'workspace' : 'workspace panel-closed'}>
-        <PipelinePanel />
-        <GraphCanvas />
-        {panelOpen && <SummaryPanel />}
+        <Palette />
+        <CenterView />
+        {panelOpen &&
+          (inspecting ? (
+            <aside className="side-panel" aria-label="Selected block">
+              <Inspector />
+            </aside>
+          ) : (
+            <SummaryPanel />
+          ))}
       </main>
       {runStarted && <ResultsPanel />}
       {dragging && (

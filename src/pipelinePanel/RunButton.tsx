@@ -3,6 +3,7 @@
 import { useShallow } from 'zustand/react/shallow';
 import { useModelStore } from '../stores/modelStore';
 import { useRunStore } from '../stores/runStore';
+import './runButton.css';
 
 const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
 export const RUN_SHORTCUT_TEXT = isMac ? '⌘↵' : 'Ctrl+Enter';

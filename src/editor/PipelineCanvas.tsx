@@ -1,0 +1,214 @@
+// The pipeline canvas (React Flow): the pipeline's nodes and edges, drawn from usePipelineStore and
+// changed only through its `edit` (one undo step each). Drop a palette block to add it at the drop
+// point, after the nearest node to its left; drag from a node's right handle to another's left one
+// to feed it; Delete/Backspace removes the selected blocks or edges; a node drag is one move, stored
+// when it ends. Selection is shared with the inspector through useEditorStore.
+//
+// React Flow keeps what only it knows (measured sizes, selection, a drag in progress) on the node
+// objects, so the canvas holds its own copy of the nodes, rebuilt from the store whenever the
+// pipeline changes and merged with those fields.
+import {
+  Background,
+  BackgroundVariant,
+  Controls,
+  MiniMap,
+  Panel,
+  ReactFlow,
+  ReactFlowProvider,
+  applyEdgeChanges,
+  applyNodeChanges,
+  useReactFlow,
+  type Connection,
+  type Edge,
+  type EdgeChange,
+  type IsValidConnection,
+  type NodeChange,
+  type OnSelectionChangeParams,
+} from '@xyflow/react';
+import '@xyflow/react/dist/style.css';
+import { useCallback, useEffect, useMemo, useState, type DragEvent } from 'react';
+import { BLOCK_COLORS } from '../charts/blockColors';
+import { useEditorStore } from '../stores/editorStore';
+import { usePipelineStore } from '../stores/pipelineStore';
+import { useRunStore } from '../stores/runStore';
+import { BlockNode } from './BlockNode';
+import { carriesBlock, droppedBlockType } from './blockDragData';
+import { NODE_WIDTH, inputForDrop, placeNodes } from './canvasLayout';
+import { CanvasRunStatus } from './CanvasRunStatus';
+import { flowEdgesOf, flowNodesOf, type BlockFlowNode } from './flowElements';
+import { addBlock, connect, connectionProblem, disconnect, moveNodes, removeNodes, type NodePosition } from './pipelineEdits';
+import { nodesUnchangedSince } from './runMatchesPipeline';
+
+// Module scope (React Flow idiom): a new object per render would remount every node.
+const nodeTypes = { block: BlockNode };
+const SNAP_GRID: [number, number] = [10, 10];
+const FIT_VIEW_OPTIONS = { padding: 0.25, maxZoom: 1.1 };
+const DELETE_KEYS = ['Delete', 'Backspace'];
+const DEFAULT_EDGE_OPTIONS = { type: 'smoothstep', className: 'pipeline-edge' };
+
+function mergeNodes(next: BlockFlowNode[], previous: BlockFlowNode[], selectedId: string | null): BlockFlowNode[] {
+  const byId = new Map(previous.map((node) => [node.id, node]));
+  return next.map((node) => {
+    const before = byId.get(node.id);
+    const selected = before ? Boolean(before.selected) : node.id === selectedId;
+    // A drag in progress keeps its position: the store hears of it when the drag ends.
+    const position = before?.dragging ? before.position : node.position;
+    return { ...node, position, selected, dragging: before?.dragging, measured: before?.measured };
+  });
+}
+
+function mergeEdges(next: Edge[], previous: Edge[]): Edge[] {
+  const selected = new Set(previous.filter((edge) => edge.selected).map((edge) => edge.id));
+  return next.map((edge) => (selected.has(edge.id) ? { ...edge, selected: true } : edge));
+}
+
+const rounded = (position: NodePosition): NodePosition => ({ x: Math.round(position.x), y: Math.round(position.y) });
+
+function minimapColor(node: { data?: Record<string, unknown> }): string {
+  const type = node.data?.nodeType as keyof typeof BLOCK_COLORS | undefined;
+  return type ? BLOCK_COLORS[type] : '#888';
+}
+
+function PipelineCanvasInner() {
+  const pipeline = usePipelineStore((s) => s.pipeline);
+  const edit = usePipelineStore((s) => s.edit);
+  const ranPipeline = useRunStore((s) => s.ranPipeline);
+  const selectedBlockId = useEditorStore((s) => s.selectedBlockId);
+  const selectBlock = useEditorStore((s) => s.selectBlock);
+  const { screenToFlowPosition, fitView } = useReactFlow();
+
+  const unchanged = useMemo(() => nodesUnchangedSince(pipeline, ranPipeline), [pipeline, ranPipeline]);
+  const derivedNodes = useMemo(() => flowNodesOf(pipeline, unchanged), [pipeline, unchanged]);
+  const derivedEdges = useMemo(() => flowEdgesOf(pipeline), [pipeline]);
+  const [nodes, setNodes] = useState<BlockFlowNode[]>(derivedNodes);
+  const [edges, setEdges] = useState<Edge[]>(derivedEdges);
+  useEffect(() => setNodes((previous) => mergeNodes(derivedNodes, previous, useEditorStore.getState().selectedBlockId)), [derivedNodes]);
+  useEffect(() => setEdges((previous) => mergeEdges(derivedEdges, previous)), [derivedEdges]);
+
+  // A selection made elsewhere (the inspector, the model graph) shows here; a multi-selection is the canvas's own.
+  useEffect(() => {
+    setNodes((current) => {
+      const selectedNow = current.filter((node) => node.selected).map((node) => node.id);
+      const matches = selectedBlockId === null ? selectedNow.length !== 1 : selectedNow.length === 1 && selectedNow[0] === selectedBlockId;
+      if (matches) return current;
+      return current.map((node) => (Boolean(node.selected) === (node.id === selectedBlockId) ? node : { ...node, selected: node.id === selectedBlockId }));
+    });
+  }, [selectedBlockId]);
+
+  // A document loaded (a file, another model) is framed; edits within one are not.
+  const fileName = usePipelineStore((s) => s.fileName);
+  // By value: every edit makes a new pipeline object, model ref included.
+  const modelKey = JSON.stringify(pipeline.model ?? null);
+  useEffect(() => {
+    const frame = requestAnimationFrame(() => void fitView(FIT_VIEW_OPTIONS));
+    return () => cancelAnimationFrame(frame);
+  }, [fitView, fileName, modelKey]);
+
+  const onNodesChange = useCallback((changes: NodeChange<BlockFlowNode>[]) => {
+    // Removal goes through the store (onDelete); everything else is React Flow's own bookkeeping.
+    setNodes((current) => applyNodeChanges(changes.filter((change) => change.type !== 'remove' && change.type !== 'add'), current));
+  }, []);
+  const onEdgesChange = useCallback((changes: EdgeChange[]) => {
+    setEdges((current) => applyEdgeChanges(changes.filter((change) => change.type !== 'remove' && change.type !== 'add'), current));
+  }, []);
+
+  const onSelectionChange = useCallback(
+    ({ nodes: selected }: OnSelectionChangeParams) => {
+      const id = selected.length === 1 ? selected[0]!.id : null;
+      if (id !== useEditorStore.getState().selectedBlockId) selectBlock(id);
+    },
+    [selectBlock],
+  );
+
+  const onNodeDragStop = useCallback(
+    (_event: unknown, _node: BlockFlowNode, dragged: BlockFlowNode[]) => {
+      edit((current) => moveNodes(current, Object.fromEntries(dragged.map((node) => [node.id, rounded(node.position)]))));
+    },
+    [edit],
+  );
+
+  const onConnect = useCallback((connection: Connection) => edit((current) => connect(current, connection.source, connection.target)), [edit]);
+  const isValidConnection = useCallback<IsValidConnection>(
+    (connection) => connectionProblem(usePipelineStore.getState().pipeline, connection.source, connection.target) === null,
+    [],
+  );
+
+  const onDelete = useCallback(
+    ({ nodes: removed, edges: cut }: { nodes: BlockFlowNode[]; edges: Edge[] }) => {
+      const ids = new Set(removed.map((node) => node.id));
+      edit((current) => {
+        let next = removeNodes(current, [...ids]);
+        for (const edge of cut) if (!ids.has(edge.source) && !ids.has(edge.target)) next = disconnect(next, edge.source, edge.target);
+        return next;
+      });
+    },
+    [edit],
+  );
+
+  const onDragOver = useCallback((event: DragEvent) => {
+    if (!carriesBlock(event.dataTransfer)) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = 'copy';
+  }, []);
+
+  const onDrop = useCallback(
+    (event: DragEvent) => {
+      const type = droppedBlockType(event.dataTransfer);
+      if (!type) return;
+      event.preventDefault();
+      event.stopPropagation();
+      const point = screenToFlowPosition({ x: event.clientX, y: event.clientY });
+      let added: string | null = null;
+      edit((current) => {
+        const after = inputForDrop(current, placeNodes(current), point);
+        const result = addBlock(current, type, { after, position: rounded({ x: point.x - NODE_WIDTH / 2, y: point.y - 24 }) });
+        added = result.id;
+        return result.pipeline;
+      });
+      if (added) selectBlock(added);
+    },
+    [edit, screenToFlowPosition, selectBlock],
+  );
+
+  return (
+    <div className="pipeline-canvas" data-testid="pipeline-canvas" onDragOver={onDragOver} onDrop={onDrop}>
+      <ReactFlow
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        defaultEdgeOptions={DEFAULT_EDGE_OPTIONS}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onSelectionChange={onSelectionChange}
+        onNodeDragStop={onNodeDragStop}
+        onConnect={onConnect}
+        isValidConnection={isValidConnection}
+        onDelete={onDelete}
+        deleteKeyCode={DELETE_KEYS}
+        snapToGrid
+        snapGrid={SNAP_GRID}
+        fitView
+        fitViewOptions={FIT_VIEW_OPTIONS}
+        minZoom={0.2}
+        maxZoom={2}
+        colorMode="system"
+        attributionPosition="bottom-center"
+      >
+        <Background variant={BackgroundVariant.Dots} gap={20} size={1} />
+        <MiniMap pannable zoomable nodeColor={minimapColor} nodeStrokeWidth={0} ariaLabel="Pipeline overview" />
+        <Controls fitViewOptions={FIT_VIEW_OPTIONS} showInteractive={false} />
+        <Panel position="top-left">
+          <CanvasRunStatus />
+        </Panel>
+      </ReactFlow>
+    </div>
+  );
+}
+
+export function PipelineCanvas() {
+  return (
+    <ReactFlowProvider>
+      <PipelineCanvasInner />
+    </ReactFlowProvider>
+  );
+}
