@@ -35,7 +35,11 @@ describe('distillPass training', () => {
   it('is reproducible: the same params and data give the same .onnx bytes; another seed does not', async () => {
     const params: Partial<DistillParams> = { student: { template: 'mlp-tiny' }, batchSize: 32 };
     const first = await runStudent(params);
-    expect(sameBytes((await runStudent(params)).bytes, first.bytes)).toBe(true);
+    const again = await runStudent(params);
+    expect(sameBytes(again.bytes, first.bytes)).toBe(true);
+    // the second run reused the teacher's logits; a cap on training images is honoured
+    expect(again.progress.some((p) => p.message === 'teacher logits: reused for these 128 images')).toBe(true);
+    expect((await runStudent({ ...params, trainSamples: 40 })).report.trainImages).toBe(40);
     expect(sameBytes((await runStudent({ ...params, seed: 2 })).bytes, first.bytes)).toBe(false);
   }, 20_000);
 
@@ -51,7 +55,7 @@ describe('distillPass training', () => {
   }, 20_000);
 
   it('stop requested: training ends early and the student holds the best checkpoint by validation accuracy', async () => {
-    const { report, points } = await runStudent({ student: { width: 0.5 }, batchSize: 8, epochs: 3 }, { stopAfterPoints: 1, trainImages: 256 });
+    const { report, points } = await runStudent({ student: { width: 0.5 }, batchSize: 4, epochs: 3 }, { stopAfterPoints: 1, trainImages: 96 });
     expect(points).toHaveLength(1); // the point at step 20 asked to stop; no epoch finished
     expect(report.ended).toBe('stopRequested');
     expect(report.history).toEqual([]);

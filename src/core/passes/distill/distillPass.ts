@@ -80,6 +80,7 @@ async function distill(teacher: Graph, rawParams: Partial<DistillParams>, ctx: P
   const run = { bytes, hash: await sha256Hex(bytes), inputName: inputs[0]?.name ?? '', outputName: teacher.outputs[0]?.name ?? '', run: ctx.calibration.run };
   studentShape(teacher, trainSet, 0); // one input, one output — before any work
   const teacherTrain = await teacherLogits(run, trainSet, ctx, (done, total) => ctx.progress((TEACHER_SHARE * done) / total, `teacher logits: ${done} of ${total} images`));
+  if (teacherTrain.cached) ctx.progress(TEACHER_SHARE, `teacher logits: reused for these ${imageCount(trainSet)} images`);
   const shape = studentShape(teacher, trainSet, teacherTrain.classes);
   const validation = await validationData(run, training.validation, shape.classes, ctx);
   throwIfCancelled(ctx, PASS);
