@@ -26,7 +26,7 @@ import {
   type OnSelectionChangeParams,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { useCallback, useEffect, useMemo, useState, type DragEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import { BLOCK_COLORS } from '../charts/blockColors';
 import { useEditorStore } from '../stores/editorStore';
 import { usePipelineStore } from '../stores/pipelineStore';
@@ -104,6 +104,28 @@ function PipelineCanvasInner() {
     return () => cancelAnimationFrame(frame);
   }, [fitView, fileName, modelKey]);
 
+  // The canvas changes size when the results panel opens or the window resizes: frame it again, so
+  // the pipeline never ends up below the fold.
+  const containerRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const container = containerRef.current;
+    if (!container) return;
+    let frame = 0;
+    let last = { width: container.clientWidth, height: container.clientHeight };
+    const observer = new ResizeObserver(() => {
+      const size = { width: container.clientWidth, height: container.clientHeight };
+      if (size.width === 0 || size.height === 0 || (Math.abs(size.width - last.width) < 8 && Math.abs(size.height - last.height) < 8)) return;
+      last = size;
+      cancelAnimationFrame(frame);
+      frame = requestAnimationFrame(() => void fitView(FIT_VIEW_OPTIONS));
+    });
+    observer.observe(container);
+    return () => {
+      observer.disconnect();
+      cancelAnimationFrame(frame);
+    };
+  }, [fitView]);
+
   const onNodesChange = useCallback((changes: NodeChange<BlockFlowNode>[]) => {
     // Removal goes through the store (onDelete); everything else is React Flow's own bookkeeping.
     setNodes((current) => applyNodeChanges(changes.filter((change) => change.type !== 'remove' && change.type !== 'add'), current));
@@ -171,7 +193,7 @@ function PipelineCanvasInner() {
   );
 
   return (
-    <div className="pipeline-canvas" data-testid="pipeline-canvas" onDragOver={onDragOver} onDrop={onDrop}>
+    <div ref={containerRef} className="pipeline-canvas" data-testid="pipeline-canvas" onDragOver={onDragOver} onDrop={onDrop}>
       <ReactFlow
         nodes={nodes}
         edges={edges}
