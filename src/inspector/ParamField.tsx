@@ -1,7 +1,8 @@
 // One parameter of the selected block: its label, whether it holds the default (or a button to go
 // back to it), a sweep toggle, the control its kind calls for — one value, or several when swept —
 // and under it the hint or the schema's message for a draft that is not valid.
-import { memo, useCallback, useId, useState } from 'react';
+import { memo, useCallback, useEffect, useId, useMemo, useState } from 'react';
+import { canonicalJson } from '../core/pipeline/canonicalJson';
 import type { BlockType } from '../core/pipeline/blockParams';
 import { paramHint } from './blockInfo';
 import { isAtDefault, isSwept, sweepOff, sweepOn } from './blockParamEdits';
@@ -42,9 +43,18 @@ function hintText(control: ParamControl, swept: boolean): string | null {
   return hint;
 }
 
+function keyOf(value: unknown): string {
+  try {
+    return value === undefined ? '' : canonicalJson(value);
+  } catch {
+    return String(value);
+  }
+}
+
 /** What the field's <label> points at: the input or select; nothing for groups, which name themselves by it. */
 function labelTarget(control: ParamControl, swept: boolean, inputId: string): string | undefined {
-  if (control.kind === 'names') return undefined;
+  // Groups (chips, the student's mode) are labelled by the label's id; their inputs name themselves.
+  if (control.kind === 'names' || (control.kind === 'student' && !swept)) return undefined;
   if (control.kind === 'choice' && !swept && fitsSegments(control.options)) return undefined;
   return inputId;
 }
@@ -60,6 +70,10 @@ export const ParamField = memo(function ParamField({ blockType, control, value, 
   const labelId = `${id}-label`;
   const messageId = `${id}-message`;
   const [messages, setMessages] = useState<string[]>([]);
+  // A message is about the value it was given for; once the pipeline's value changes (an edit
+  // went in, undo, a load), it no longer applies. Drafts clear their own when they go stale.
+  const valueKey = useMemo(() => keyOf(value), [value]);
+  useEffect(() => setMessages([]), [valueKey]);
   // Bumped when the field is reset or its sweep toggled, so a control's draft starts afresh.
   const [generation, setGeneration] = useState(0);
   // Sweeping a param that has no value yet (no default) shows an empty list until values are typed.
@@ -97,7 +111,7 @@ export const ParamField = memo(function ParamField({ blockType, control, value, 
   return (
     <div className={`param-field${isSwitch ? ' is-switch' : ''}${messages.length > 0 ? ' is-invalid' : ''}`} data-testid="param-field" data-param={control.name} data-swept={swept} data-default={atDefault}>
       <div className="param-head">
-        <label id={labelId} htmlFor={labelTarget(control, swept, inputId)} className="param-label">
+        <label id={labelId} htmlFor={labelTarget(control, swept, inputId)} className="param-label" title={`'${control.name}' in the pipeline file`}>
           {control.label}
         </label>
         <span className="param-name mono" title="Name in the pipeline file">
@@ -151,7 +165,7 @@ function renderControl(props: ControlProps, blockType: BlockType, swept: boolean
         pickerId={props.inputId}
         describedBy={props.describedBy}
         onChange={(next) => props.report(props.commit(next.length === 0 ? undefined : next))}
-        emptyText={control.name === 'layers' ? 'Every layer the block can change' : 'None'}
+        emptyText={control.name === 'layers' ? 'All layers' : 'None'}
       />
     );
   }

@@ -130,3 +130,12 @@ describe('pipelineWithParams', () => {
     );
   });
 });
+
+describe('paramsProblems', () => {
+  it('names the set of a layer-list sweep, and the param of a scalar one', () => {
+    const q = (params: Record<string, unknown>) => pipelineWithParams(chain, 'q', params);
+    expect(q({ layers: [['a'], ['b'], []] }).ok).toBe(true);
+    expect(q({ layers: [['a'], [], []] })).toEqual({ ok: false, errors: ['layers, set 3, lists [] twice; each value of a sweep makes one variant'] });
+    expect(q({ bits: [8, 8] })).toEqual({ ok: false, errors: ['bits lists 8 twice; each value of a sweep makes one variant'] });
+  });
+});

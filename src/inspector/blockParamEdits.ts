@@ -105,11 +105,21 @@ export function scopeListValue(names: readonly string[]): string[] | undefined {
   return names.length === 0 ? undefined : [...names];
 }
 
-/** Every problem the params have as the pipeline file would report it ("bits must be ..."); empty when valid. */
+/**
+ * Every problem the params have as the pipeline file would report it ("bits must be ..."); empty
+ * when valid. A set inside a sweep of layer lists is named by its place; a scalar sweep's message
+ * already quotes the value.
+ */
 export function paramsProblems(type: BlockType, params: Params): string[] {
   const result = paramsSchema(type).safeParse(params);
   if (result.success) return [];
-  return result.error.issues.map((issue) => `${issue.path.length > 0 ? `${String(issue.path[0])} ` : ''}${issue.message}`);
+  const problems = result.error.issues.map((issue) => {
+    const [name, index] = issue.path;
+    if (name === undefined) return `the parameters ${issue.message}`;
+    const inSet = typeof index === 'number' && isSweptParam(type, String(name), params[String(name)]) && (BLOCKS[type].params as Record<string, { listValued: boolean }>)[String(name)]?.listValued;
+    return `${String(name)}${inSet ? `, set ${index + 1},` : ''} ${issue.message}`;
+  });
+  return [...new Set(problems)];
 }
 
 /**

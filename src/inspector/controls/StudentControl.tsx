@@ -50,6 +50,7 @@ function StudentText({ mode, value, inputId, describedBy, invalid, commit, repor
       autoComplete="off"
       spellCheck={false}
       placeholder={mode === 'width' ? '0.5' : 'template id'}
+      aria-label={mode === 'width' ? 'Student width' : 'Student template'}
       value={field.text}
       aria-invalid={invalid}
       aria-describedby={describedBy}
