@@ -44,6 +44,8 @@ interface RunView {
   status: string | null;
   pipelineFile: string | null;
   points: { id: string; baseline: boolean }[];
+  /** The chart draws from a deferred copy of the results: true while its points lag them. */
+  chartPending: boolean;
   rows: { id: string; status: string; accuracy: number | null; sizeBytes: number | null }[];
   blocks: { id: string; status: string; summary: string | null; params: Record<string, string> }[];
   problem: string | null;
@@ -61,6 +63,7 @@ async function readRun(page: Page): Promise<RunView> {
       status: document.querySelector<HTMLElement>('[data-testid="results-panel"]')?.dataset.runStatus ?? null,
       pipelineFile: text(document.querySelector(sel.pipelineFile)),
       points: [...document.querySelectorAll<SVGGElement>('[data-testid="pareto-point"]')].map((point) => ({ id: point.dataset.variantId!, baseline: point.dataset.baseline === 'true' })),
+      chartPending: document.querySelector('[data-testid="pareto-chart"]')?.getAttribute('data-pending') === 'true',
       rows: [...document.querySelectorAll<HTMLElement>('[data-testid="results-row"]')].map((row) => ({
         id: row.dataset.variantId!,
         status: row.dataset.status!,
@@ -165,7 +168,7 @@ describe('running a pipeline in the studio', () => {
       await studio.screenshot('run-pipeline-running');
       const screenshotTo = await pageNow(page);
 
-      const done = await waitForRun(page, 'the run to finish', (view) => view.status === 'done' && view.runPhase === 'idle');
+      const done = await waitForRun(page, 'the run to finish', (view) => view.status === 'done' && view.runPhase === 'idle' && !view.chartPending);
       const longTasks = await takeLongTasks(page);
       await studio.screenshot('run-pipeline-done');
 
@@ -219,7 +222,7 @@ describe('running a pipeline in the studio', () => {
       expect(await page.textContent('[data-testid="pipeline-model"]')).toBe('fashion-cnn (sample)');
 
       await page.keyboard.press('Control+Enter');
-      const rerun = await waitForRun(page, 'the rerun to finish', (view) => view.status === 'done' && view.runPhase === 'idle');
+      const rerun = await waitForRun(page, 'the rerun to finish', (view) => view.status === 'done' && view.runPhase === 'idle' && !view.chartPending);
       await studio.screenshot('run-pipeline-rerun');
       expect(rerun.rows.filter((row) => row.status === 'done').map((row) => row.id)).toEqual(TENSOR_IDS);
       expect(rerun.points).toHaveLength(5);

@@ -5,22 +5,20 @@
 // above the chart switch them. Points arrive as variants finish; a tooltip gives a point's path
 // and metrics; clicking a point (or Enter on it) selects its variant.
 //
-// Points are drawn by VariantPoint, not recharts' symbols, so each carries its variant id and its
-// selection in the DOM (data-variant-id, data-selected) for keyboard use and for tests.
-//
-// Redrawing must stay well under a frame's budget while a run streams events (a long task per
-// landing point made the studio stutter): the chart only re-renders when `finished`, the plan, the
-// data or the selection change (memo; progress events do not reach it), every prop handed to
-// recharts is memoised so its store sees no change it must recompute, nothing animates, and tick
-// labels are plain SVG text at fixed positions (interval 0, fixed axis sizes), so recharts never
-// measures text in the DOM to wrap labels or thin out ticks.
-import { memo, useCallback, useMemo, useState, type KeyboardEvent } from 'react';
-import { CartesianGrid, ReferenceLine, Scatter, ScatterChart, Tooltip, XAxis, YAxis, type TooltipContentProps } from 'recharts';
+// Points and the frontier are drawn by VariantLayer as plain SVG placed by the chart's axis scales,
+// not by recharts' Scatter series, and the tooltip is a plain card over the plot: see VariantLayer for
+// why (a landing point must cost a small render, not a 50–95 ms task while a run's workers keep both
+// cores busy). The chart renders from a deferred copy of its data (useDeferredValue), so React
+// draws a landing point in an interruptible background render, and points that land in the same
+// moment are drawn once. The axes only change when their domains do: every prop handed to recharts
+// is memoised on the values, nothing animates, and tick labels are plain SVG text at fixed positions
+// (interval 0, fixed axis sizes), so recharts never measures text in the DOM.
+import { memo, useDeferredValue, useMemo, useRef, useState, type RefObject } from 'react';
+import { CartesianGrid, ReferenceLine, ScatterChart, XAxis, YAxis } from 'recharts';
 import type { NodeType } from '../core/pipeline/blockParams';
 import type { DataDescription } from '../core/pipeline/executor/PipelineServices';
 import type { PlannedVariant } from '../core/pipeline/planVariants';
 import type { VariantResult } from '../core/results/resultsContract';
-import { formatMetric } from '../results/formatMetric';
 import { usedQuickSubset } from '../stores/resultsStore';
 import { BLOCK_COLORS, BLOCK_LABELS } from './blockColors';
 import { formatQualityTick, QUALITY_AXES, qualityAxis, qualityDomain, qualityTicks, SIZE_AXES, sizeAxis, type QualityAxis, type SizeAxis } from './chartAxes';
@@ -28,6 +26,7 @@ import { chartPoints, type ChartPoint } from './chartPoints';
 import { formatLogTick, logDomain, logScaleTicks } from './logScaleTicks';
 import { ChartToggle } from './ChartToggle';
 import { plainTick } from './plainTick';
+import { VariantLayer, type PointHover } from './VariantLayer';
 import { VariantTooltip } from './VariantTooltip';
 import './charts.css';
 
@@ -44,63 +43,14 @@ export interface ParetoChartProps {
 const FRONTIER_COLOR = '#2f6fed';
 const BASELINE_LINE_COLOR = '#8a94a3';
 
-/** What recharts hands a custom point shape (ScatterShapeProps, the parts used here). */
-interface PointShapeProps {
-  cx?: number;
-  cy?: number;
-  payload?: ChartPoint;
-}
-
-function VariantPoint({ cx, cy, payload: point, selected, onSelect }: PointShapeProps & { selected: boolean; onSelect(id: string): void }) {
-  if (point === undefined || cx === undefined || cy === undefined || !Number.isFinite(cx) || !Number.isFinite(cy)) return <g />;
-  const color = BLOCK_COLORS[point.type];
-  const select = () => onSelect(point.id);
-  const onKeyDown = (event: KeyboardEvent) => {
-    if (event.key === 'Enter' || event.key === ' ') {
-      event.preventDefault();
-      select();
-    }
-  };
-  const size = point.baseline ? 7.5 : point.onFrontier ? 5.5 : 4.5;
-  return (
-    <g
-      className="pareto-point"
-      data-testid="pareto-point"
-      data-variant-id={point.id}
-      data-block-type={point.type}
-      data-baseline={point.baseline}
-      data-frontier={point.onFrontier}
-      data-selected={selected}
-      data-cx={cx}
-      data-cy={cy}
-      role="button"
-      tabIndex={0}
-      aria-label={`${point.id}: ${formatMetric('sizeBytes', point.result.metrics.sizeBytes)}, accuracy ${formatMetric('accuracy', point.result.metrics.accuracy)}`}
-      aria-pressed={selected}
-      onClick={select}
-      onKeyDown={onKeyDown}
-    >
-      {selected && <circle className="pareto-selection-ring" cx={cx} cy={cy} r={size + 5} />}
-      {point.baseline ? (
-        <path d={`M ${cx} ${cy - size} L ${cx + size} ${cy} L ${cx} ${cy + size} L ${cx - size} ${cy} Z`} fill={color} className="pareto-mark" />
-      ) : (
-        <circle cx={cx} cy={cy} r={size} fill={color} className="pareto-mark" />
-      )}
-    </g>
-  );
-}
-
-/** Draws nothing: the frontier series is only its line. */
-const NO_SHAPE = () => <g />;
-
 const CHART_MARGIN = { top: 22, right: 20, bottom: 22, left: 8 };
 const CHART_STYLE = { width: '100%', height: '100%' };
-const TOOLTIP_CURSOR = { strokeDasharray: '3 3' };
-const FRONTIER_LINE = { stroke: FRONTIER_COLOR, strokeWidth: 1.5, strokeDasharray: '6 4' };
 const X_AXIS_HEIGHT = 30;
 const Y_AXIS_WIDTH = 56;
 const BASELINE_X_LABEL = { value: 'model', position: 'insideTopRight', className: 'pareto-baseline-label' } as const;
 const BASELINE_Y_LABEL = { value: 'model', position: 'insideTopLeft', className: 'pareto-baseline-label' } as const;
+/** Past this share of the plot's width (height) the tooltip card opens to the left of (above) its point. */
+const TOOLTIP_FLIP_AT = 0.5;
 
 /** Block types with a point, in the order the plan first uses them. */
 function typesInPlanOrder(points: readonly ChartPoint[], plan: readonly PlannedVariant[]): NodeType[] {
@@ -108,10 +58,36 @@ function typesInPlanOrder(points: readonly ChartPoint[], plan: readonly PlannedV
   return [...new Set(plan.map((variant) => variant.type))].filter((type) => present.has(type));
 }
 
-export const ParetoChart = memo(function ParetoChart({ finished, plan, data, selectedVariantId, onSelect }: ParetoChartProps) {
+/** The props of the size axis, new only when its domain or unit changes (a landing point rarely moves it). */
+function useSizeAxis(low: number, high: number, xKey: SizeAxis) {
+  return useMemo(() => {
+    const x = sizeAxis(xKey);
+    const domain: [number, number] = [low, high];
+    return {
+      domain,
+      ticks: logScaleTicks(low, high, x.unit),
+      tick: plainTick<number>((value) => formatLogTick(value, x.unit), { axis: 'x' }),
+      label: { value: x.title, position: 'insideBottom', offset: -14, className: 'pareto-axis-title' } as const,
+    };
+  }, [low, high, xKey]);
+}
+
+function useQualityAxis(low: number, high: number, yKey: QualityAxis) {
+  return useMemo(() => {
+    const y = qualityAxis(yKey);
+    const domain: [number, number] = [low, high];
+    return { domain, ticks: qualityTicks(domain, y.unit), tick: plainTick<number>((value) => formatQualityTick(value, y.unit), { axis: 'y' }) };
+  }, [low, high, yKey]);
+}
+
+export const ParetoChart = memo(function ParetoChart(props: ParetoChartProps) {
+  // A landing point is drawn in a background render React can interrupt; points that land together are drawn once.
+  const finished = useDeferredValue(props.finished);
+  const { plan, data, selectedVariantId, onSelect } = props;
   const [xKey, setXKey] = useState<SizeAxis>('sizeBytes');
   const [yKey, setYKey] = useState<QualityAxis>('accuracy');
-  const x = sizeAxis(xKey);
+  const [hover, setHover] = useState<PointHover | null>(null);
+  const plotRef = useRef<HTMLDivElement>(null);
   const y = qualityAxis(yKey);
 
   const typeById = useMemo(() => new Map(plan.map((variant) => [variant.id, variant.type])), [plan]);
@@ -120,34 +96,25 @@ export const ParetoChart = memo(function ParetoChart({ finished, plan, data, sel
 
   const baselineX = baseline !== null && baseline.metrics[xKey] > 0 ? baseline.metrics[xKey] : null;
   const baselineY = baseline?.metrics[yKey] ?? null;
-  const xAxis = useMemo(() => {
-    const values = [...points.map((point) => point.x), ...(baselineX === null ? [] : [baselineX])];
-    const domain = values.length > 0 ? logDomain(Math.min(...values), Math.max(...values)) : ([1024, 1024 * 1024] as [number, number]);
-    return {
-      domain,
-      ticks: logScaleTicks(domain[0], domain[1], x.unit),
-      tick: plainTick<number>((value) => formatLogTick(value, x.unit), { axis: 'x' }),
-      label: { value: x.title, position: 'insideBottom', offset: -14, className: 'pareto-axis-title' } as const,
-    };
-  }, [points, baselineX, x]);
-  const yAxis = useMemo(() => {
-    const domain = qualityDomain([...points.map((point) => point.y), ...(baselineY === null ? [] : [baselineY])], y.unit);
-    return { domain, ticks: qualityTicks(domain, y.unit), tick: plainTick<number>((value) => formatQualityTick(value, y.unit), { axis: 'y' }) };
-  }, [points, baselineY, y]);
-  const seriesByType = useMemo(() => types.map((type) => ({ type, data: points.filter((point) => point.type === type) })), [types, points]);
-
-  const renderPoint = useCallback((props: unknown) => <VariantPoint {...(props as PointShapeProps)} selected={(props as PointShapeProps).payload?.id === selectedVariantId} onSelect={onSelect} />, [selectedVariantId, onSelect]);
-  const renderTooltip = useCallback(
-    ({ active, payload }: TooltipContentProps) => {
-      const point = active ? (payload?.[0]?.payload as ChartPoint | undefined) : undefined;
-      return point ? <VariantTooltip point={point} baseline={baseline} /> : null;
-    },
-    [baseline],
-  );
+  const xValues = [...points.map((point) => point.x), ...(baselineX === null ? [] : [baselineX])];
+  const [xLow, xHigh] = xValues.length > 0 ? logDomain(Math.min(...xValues), Math.max(...xValues)) : [1024, 1024 * 1024];
+  const [yLow, yHigh] = qualityDomain([...points.map((point) => point.y), ...(baselineY === null ? [] : [baselineY])], y.unit);
+  const xAxis = useSizeAxis(xLow, xHigh, xKey);
+  const yAxis = useQualityAxis(yLow, yHigh, yKey);
+  // A hovered point that left (another axis, a new run) takes its card with it.
+  const hovered = hover !== null && points.some((point) => point.id === hover.point.id && point.x === hover.point.x && point.y === hover.point.y) ? hover : null;
 
   const quick = usedQuickSubset(data);
   return (
-    <section className="pareto-chart" data-testid="pareto-chart" data-x-axis={xKey} data-y-axis={yKey} aria-label="Pareto chart of the variants">
+    <section
+      className="pareto-chart"
+      data-testid="pareto-chart"
+      data-x-axis={xKey}
+      data-y-axis={yKey}
+      // True while the points drawn lag the finished variants (the deferred render has not landed yet).
+      data-pending={finished !== props.finished}
+      aria-label="Pareto chart of the variants"
+    >
       <div className="pareto-toolbar">
         <ChartToggle<SizeAxis> label="x" choices={SIZE_AXES} value={xKey} onChange={setXKey} testId="pareto-x-toggle" />
         <ChartToggle<QualityAxis> label="y" choices={QUALITY_AXES} value={yKey} onChange={setYKey} testId="pareto-y-toggle" />
@@ -162,7 +129,7 @@ export const ParetoChart = memo(function ParetoChart({ finished, plan, data, sel
           Evaluated on {data.description}
         </p>
       )}
-      <div className="pareto-plot">
+      <div className="pareto-plot" ref={plotRef}>
         {points.length === 0 && baselineX === null ? (
           <p className="pareto-empty">Points appear here as variants finish.</p>
         ) : (
@@ -171,8 +138,8 @@ export const ParetoChart = memo(function ParetoChart({ finished, plan, data, sel
             <span className="pareto-y-title">{y.title} ↑</span>
             <ScatterChart responsive style={CHART_STYLE} margin={CHART_MARGIN}>
               <CartesianGrid className="pareto-grid" strokeDasharray="3 3" />
-              <XAxis type="number" dataKey="x" scale="log" domain={xAxis.domain} ticks={xAxis.ticks} tick={xAxis.tick} interval={0} height={X_AXIS_HEIGHT} label={xAxis.label} />
-              <YAxis type="number" dataKey="y" domain={yAxis.domain} ticks={yAxis.ticks} tick={yAxis.tick} interval={0} width={Y_AXIS_WIDTH} />
+              <XAxis type="number" dataKey="x" scale="log" domain={xAxis.domain} ticks={xAxis.ticks} tick={xAxis.tick} interval={0} height={X_AXIS_HEIGHT} label={xAxis.label} allowDataOverflow />
+              <YAxis type="number" dataKey="y" domain={yAxis.domain} ticks={yAxis.ticks} tick={yAxis.tick} interval={0} width={Y_AXIS_WIDTH} allowDataOverflow />
               {baselineX !== null && (
                 <ReferenceLine
                   x={baselineX}
@@ -186,32 +153,9 @@ export const ParetoChart = memo(function ParetoChart({ finished, plan, data, sel
               {baselineY !== null && (
                 <ReferenceLine y={baselineY} stroke={BASELINE_LINE_COLOR} strokeDasharray="2 4" className="pareto-baseline-line" label={BASELINE_Y_LABEL} />
               )}
-              {frontier.length > 1 && (
-                <Scatter
-                  name="Pareto frontier"
-                  data={frontier}
-                  line={FRONTIER_LINE}
-                  lineJointType="stepAfter"
-                  shape={NO_SHAPE}
-                  legendType="none"
-                  tooltipType="none"
-                  isAnimationActive={false}
-                  className="pareto-frontier"
-                />
-              )}
-              {seriesByType.map(({ type, data: series }) => (
-                <Scatter
-                  key={type}
-                  name={BLOCK_LABELS[type]}
-                  data={series}
-                  fill={BLOCK_COLORS[type]}
-                  shape={renderPoint}
-                  isAnimationActive={false}
-                  className={`pareto-series pareto-series-${type}`}
-                />
-              ))}
-              <Tooltip content={renderTooltip} cursor={TOOLTIP_CURSOR} isAnimationActive={false} />
+              <VariantLayer points={points} frontier={frontier} frontierColor={FRONTIER_COLOR} selectedVariantId={selectedVariantId} onSelect={onSelect} onHover={setHover} />
             </ScatterChart>
+            {hovered && <PointTooltip hover={hovered} baseline={baseline} plotRef={plotRef} />}
           </>
         )}
       </div>
@@ -237,3 +181,17 @@ export const ParetoChart = memo(function ParetoChart({ finished, plan, data, sel
     </section>
   );
 });
+
+/** The hovered point's card beside the point, opening towards the middle of the plot so it stays inside. */
+function PointTooltip({ hover, baseline, plotRef }: { hover: PointHover; baseline: VariantResult | null; plotRef: RefObject<HTMLDivElement | null> }) {
+  const { point, cx, cy } = hover;
+  // Read on hover only: one layout read per card.
+  const plot = plotRef.current;
+  const side = plot !== null && cx > TOOLTIP_FLIP_AT * plot.clientWidth ? 'left' : 'right';
+  const edge = plot !== null && cy > TOOLTIP_FLIP_AT * plot.clientHeight ? 'above' : 'below';
+  return (
+    <div className="pareto-tooltip-anchor" style={{ left: cx, top: cy }} data-side={side} data-edge={edge}>
+      <VariantTooltip point={point} baseline={baseline} />
+    </div>
+  );
+}
