@@ -6,12 +6,19 @@
 // cache) opens that link: the same pipeline is there (what its Save downloads restores to the same
 // document), the studio offers to run it without running it, and the run gives the same metrics,
 // variant for variant.
-import { readFile } from 'node:fs/promises';
+// A link for a user's own model carries only its name and SHA-256: the studio asks for that file
+// by name, refuses a different file naming both hashes, and opens the right one.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { canonicalJson } from '../src/core/pipeline/canonicalJson';
 import { restorePipeline } from '../src/core/pipeline/restorePipeline';
-import { sharedDocument } from '../src/core/share/shareLink';
+import type { PipelineSpec } from '../src/core/pipeline/pipelineSpec';
+import { encodeShareHash, sharedDocument } from '../src/core/share/shareLink';
 import { launchStudio, WAIT_MS, type Studio } from './support/studio';
 
 const RUN_WAIT_MS = 300_000;
@@ -132,5 +139,51 @@ describe('share links', () => {
     expect(secondRows.map((row) => row.id)).toEqual(firstRows.map((row) => row.id));
     expect(comparable(secondRows)).toEqual(comparable(firstRows));
     second.assertNoUnexpectedProblems();
+    await second.close();
+    opened.pop();
+  });
+
+  it("ask for the user's own model by name and refuse a file whose SHA-256 differs", async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'whittle-share-'));
+    try {
+      const mine = readFileSync(new URL('../public/samples/mnist-cnn.onnx', import.meta.url));
+      const other = readFileSync(new URL('../public/samples/fashion-mlp.onnx', import.meta.url));
+      const sha256 = createHash('sha256').update(mine).digest('hex');
+      const encoded = encodeShareHash({ ...(PIPELINE as unknown as PipelineSpec), model: { name: 'my-digits.onnx', sha256 }, dataset: undefined });
+      if (!encoded.ok) throw new Error(encoded.errors.join('; '));
+      const rightPath = join(folder, 'my-digits.onnx');
+      const wrongPath = join(folder, 'not-my-digits.onnx');
+      await writeFile(rightPath, mine);
+      await writeFile(wrongPath, other);
+
+      const studio = await launchStudio({ search: encoded.hash });
+      opened.push(studio);
+      const request = await studio.page.waitForSelector('[data-testid="model-file-request"]');
+      expect(await request.textContent()).toContain('Choose my-digits.onnx on this machine');
+      expect(await studio.page.textContent('[data-testid="model-file-choose"]')).toBe('Choose my-digits.onnx…');
+      // Nothing else was opened in its place: the pipeline keeps naming the user's file.
+      expect((await studio.state()).modelName).toBe('No model');
+
+      await studio.page.setInputFiles('[data-testid="model-file-input"]', wrongPath);
+      const refusal = await studio.page.waitForSelector('[data-testid="model-file-refusal"]');
+      const otherHash = createHash('sha256').update(other).digest('hex');
+      expect(await refusal.textContent()).toBe(
+        `'not-my-digits.onnx' is not the model this pipeline was made for: its SHA-256 is ${otherHash.slice(0, 12)}…, the pipeline names ${sha256.slice(0, 12)}… ('my-digits.onnx'). Choose that exact file.`,
+      );
+      expect((await studio.state()).modelName).toBe('No model');
+      await studio.screenshot('share-links-5-wrong-file-refused');
+
+      await studio.page.setInputFiles('[data-testid="model-file-input"]', rightPath);
+      await studio.waitForModel('my-digits.onnx');
+      await studio.page.waitForSelector('[data-testid="run-offer"]');
+      expect(await studio.page.$('[data-testid="model-file-request"]')).toBeNull();
+      const saved = (await savedPipeline(studio)) as { model: unknown; nodes: { id: string }[] };
+      expect(saved.model).toEqual({ name: 'my-digits.onnx', sha256 });
+      expect(saved.nodes.map((node) => node.id)).toEqual(['model', 'p', 'q']);
+      await studio.screenshot('share-links-6-own-model-opened');
+      studio.assertNoUnexpectedProblems();
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 });

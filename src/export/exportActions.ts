@@ -1,12 +1,11 @@
-// What the Export menu does, over the stores: download a variant's .onnx (from the run's held
-// models), download the run's report bundle, copy the CLI command. Each returns a sentence for the
+// What the Export menu does, over the stores: download a variant's .onnx (the bytes the run's
+// engine holds under the variant's key, runStore.heldModelBytes — nothing is rebuilt), download the run's report bundle, copy the CLI command. Each returns a sentence for the
 // user — what was done, or why it could not be.
 import { pipelineFileName, usePipelineStore } from '../stores/pipelineStore';
 import { currentResults, useResultsStore } from '../stores/resultsStore';
-import { useRunStore } from '../stores/runStore';
+import { heldModelBytes, useRunStore } from '../stores/runStore';
 import { cliCommand } from './cliCommand';
 import { downloadFile } from './downloadFile';
-import { readHeldModel } from './heldModels';
 import { reportBundle } from './reportBundle';
 
 export type ExportOutcome = { ok: true; message: string } | { ok: false; message: string };
@@ -26,12 +25,14 @@ export async function downloadVariantModel(variantId: string): Promise<ExportOut
   const variant = results.plan.find((planned) => planned.id === variantId);
   const key = results.modelKeys[variantId];
   if (!variant || !key) return { ok: false, message: `'${variantId}' has no model to download from this session: run the pipeline, then download it.` };
+  const held = heldModelBytes(key);
+  if (!held) return { ok: false, message: `${variant.fileName} is not held in this session: run the pipeline again to download it.` };
   try {
-    const bytes = await readHeldModel(key);
+    const bytes = await held;
     downloadFile(variant.fileName, bytes, 'application/octet-stream');
     return { ok: true, message: `Downloading ${variant.fileName} (${bytes.byteLength.toLocaleString('en-US')} bytes)` };
   } catch (error) {
-    return { ok: false, message: `${variant.fileName} could not be downloaded: ${errorText(error)}` };
+    return { ok: false, message: `${variant.fileName} could not be downloaded (${errorText(error)}): the studio may no longer hold it — run the pipeline again to download it.` };
   }
 }
 
