@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BLOCK_TYPES, declaredParams } from '../core/pipeline/blockParams';
 import { integer, numberIn, oneOf, studentSpec, trueOrFalse, nameList } from '../core/pipeline/paramKinds';
-import { blockControls, controlKindOf, paramControl, singleSchema } from './paramControls';
+import { blockControls, controlKindOf, fitsSegments, paramControl, singleSchema, steppedValue } from './paramControls';
 
 const everyParam = BLOCK_TYPES.flatMap((type) => declaredParams(type).map((name) => ({ type, name })));
 
@@ -77,5 +77,49 @@ describe('paramControls', () => {
         expect(singleSchema(type, name).safeParse(value).success).toBe(inBounds);
       }),
     );
+  });
+});
+
+describe('control helpers', () => {
+  const groupSize = paramControl('quantize', 'groupSize');
+  const rank = paramControl('lowrank', 'rank');
+  const learningRate = paramControl('distill', 'learningRate');
+
+  it('steps with the arrow keys within the bounds', () => {
+    if (groupSize.kind !== 'number' || rank.kind !== 'number' || learningRate.kind !== 'number') throw new Error('number controls expected');
+    expect(steppedValue(groupSize, 32, 1)).toBe(33);
+    expect(steppedValue(groupSize, 1, -1)).toBe(1);
+    expect(steppedValue(groupSize, 65536, 1)).toBe(65536);
+    expect(steppedValue(rank, 0.5, 1)).toBe(0.55);
+    expect(steppedValue(rank, 0.1, -1)).toBe(0.05);
+    // (0, 1]: never down to 0, and never up when stepping down from just above it.
+    expect(steppedValue(rank, 0.05, -1)).toBe(0.05);
+    expect(steppedValue(rank, 0.01, -1)).toBe(0.01);
+    expect(steppedValue(learningRate, 0.001, 1)).toBe(0.002);
+    expect(steppedValue(learningRate, 0.001, -1)).toBe(0.0009);
+    expect(steppedValue(learningRate, 0.003, -1)).toBe(0.002);
+  });
+
+  it('steps stay valid values (property)', () => {
+    const numbers = everyParam.filter(({ type, name }) => paramControl(type, name).kind === 'number');
+    fc.assert(
+      fc.property(fc.constantFrom(...numbers), fc.double({ min: 0, max: 1, noNaN: true }), fc.constantFrom(1 as const, -1 as const), ({ type, name }, fraction, direction) => {
+        const control = paramControl(type, name);
+        if (control.kind !== 'number') return;
+        const raw = control.min + fraction * (Math.min(control.max, 1e6) - control.min);
+        const value = control.integer ? Math.max(control.min, Math.round(raw)) : raw;
+        if (!singleSchema(type, name).safeParse(value).success) return;
+        const next = steppedValue(control, value, direction);
+        expect(singleSchema(type, name).safeParse(next).success).toBe(true);
+        expect(direction > 0 ? next >= value : next <= value).toBe(true);
+      }),
+    );
+  });
+
+  it('puts short closed lists in segments, long ones in a select', () => {
+    expect(fitsSegments([2, 3, 4, 8, 16])).toBe(true);
+    expect(fitsSegments(['unstructured', '2:4', 'channel'])).toBe(true);
+    expect(fitsSegments(['minmax', 'percentile', 'entropy', 'mse'])).toBe(false);
+    expect(fitsSegments(['a', 'b', 'c', 'd', 'e', 'f'])).toBe(false);
   });
 });

@@ -144,3 +144,27 @@ export function paramKindOf(type: BlockType, name: string): ParamKind<unknown> {
 export function rangeText(control: { min: number; max: number; minExclusive: boolean }): string {
   return control.minExclusive ? `above ${control.min}, at most ${control.max}` : `${control.min}–${control.max}`;
 }
+
+/**
+ * The value the arrow keys go to: ± the control's step, or for numbers whose range spans orders of
+ * magnitude (a learning rate) ± the current value's own order (0.001 → 0.002), within the bounds
+ * and clear of float noise (0.1 + 0.2). Never past a bound, and never the wrong way.
+ */
+export function steppedValue(control: { min: number; max: number; minExclusive: boolean; step: number; integer: boolean }, value: number, direction: 1 | -1): number {
+  const wide = !control.integer && control.max - control.min > 1 && value !== 0;
+  const step = wide ? 10 ** Math.floor(Math.log10(Math.abs(value)) + (direction < 0 && isPowerOfTen(value) ? -1 : 0)) : control.step;
+  const raw = Number((value + direction * step).toPrecision(12));
+  const floor = control.minExclusive ? control.min + step : control.min;
+  const next = Math.min(control.max, Math.max(floor, raw));
+  return direction > 0 ? Math.max(value, next) : Math.min(value, next);
+}
+
+function isPowerOfTen(value: number): boolean {
+  const exponent = Math.log10(Math.abs(value));
+  return Math.abs(exponent - Math.round(exponent)) < 1e-9;
+}
+
+/** Whether the options fit a segmented control in a 300 px panel. */
+export function fitsSegments(options: readonly (string | number)[]): boolean {
+  return options.length <= 5 && options.reduce<number>((length, option) => length + String(option).length, 0) <= 24;
+}

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { BLOCK_TYPES, declaredParams, type BlockType } from '../core/pipeline/blockParams';
 import { PIPELINE_LIMITS } from '../core/pipeline/limits';
 import { paramControl, paramKindOf, singleSchema } from './paramControls';
-import { checkSweep, readSingleDraft, readSweepDraft, readToken, sweepText, sweepTokens, tokenText } from './paramDrafts';
+import { checkSweep, readSingleDraft, readSweepDraft, readToken, studentMode, sweepText, sweepTokens, tokenText } from './paramDrafts';
 
 function single(type: BlockType, name: string, text: string) {
   return readSingleDraft(name, paramControl(type, name), singleSchema(type, name), text);
@@ -127,5 +127,14 @@ describe('round trip (property)', () => {
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('studentMode', () => {
+  it('tells which of the three a student is', () => {
+    expect(studentMode({ width: 0.5 })).toBe('width');
+    expect(studentMode({ template: 'tiny' })).toBe('template');
+    expect(studentMode({ sample: 'fashion-mlp' })).toBe('sample');
+    expect(studentMode(undefined)).toBe('width');
   });
 });

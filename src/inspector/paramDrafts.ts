@@ -111,3 +111,13 @@ export function checkSweep(name: string, paramKind: ParamKind<unknown>, values: 
   });
   return { ok: false, messages: [...new Set(messages)] };
 }
+
+export type StudentMode = 'width' | 'template' | 'sample';
+
+/** Which of the three a student value is (width when it is none of them yet). */
+export function studentMode(value: unknown): StudentMode {
+  const student = typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+  if (student.template !== undefined) return 'template';
+  if (student.sample !== undefined) return 'sample';
+  return 'width';
+}

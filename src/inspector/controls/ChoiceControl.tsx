@@ -1,14 +1,9 @@
 // One of a closed list: a segmented row of radio buttons when the options are few and short
 // (bits: 2 3 4 8 16), a select otherwise. Native radios and selects keep keyboard use for free.
-import type { ParamControl } from '../paramControls';
+import { fitsSegments, type ParamControl } from '../paramControls';
 import type { ControlProps } from './controlProps';
 
 type ChoiceKind = Extract<ParamControl, { kind: 'choice' }>;
-
-/** Whether the options fit a segmented control in a 300 px panel. */
-export function fitsSegments(options: readonly (string | number)[]): boolean {
-  return options.length <= 5 && options.reduce<number>((length, option) => length + String(option).length, 0) <= 24;
-}
 
 export function ChoiceControl({ control, value, inputId, labelId, describedBy, commit, report }: ControlProps) {
   const { options } = control as ChoiceKind;

@@ -1,20 +1,13 @@
 // One number typed in a text field (not <input type=number>, which hides what was typed when it
 // is not a number, so the message could not quote it). Arrow keys step within the bounds.
 import { useCallback, type KeyboardEvent } from 'react';
-import type { ParamControl } from '../paramControls';
+import { steppedValue, type ParamControl } from '../paramControls';
 import { readSingleDraft, tokenText } from '../paramDrafts';
 import { useDraft, type DraftReading } from '../useDraft';
 import type { ControlProps } from './controlProps';
 import type { z } from 'zod';
 
 type NumberKind = Extract<ParamControl, { kind: 'number' }>;
-
-/** value ± step, kept within the bounds and clear of float noise (0.1 + 0.2). */
-export function steppedValue(control: Pick<NumberKind, 'min' | 'max' | 'minExclusive' | 'step' | 'integer'>, value: number, direction: 1 | -1): number {
-  const raw = Number((value + direction * control.step).toPrecision(12));
-  const floor = control.minExclusive ? control.min + control.step : control.min;
-  return Math.min(control.max, Math.max(floor, raw));
-}
 
 export function NumberControl({ control, value, inputId, describedBy, invalid, commit, report, schema }: ControlProps & { schema: z.ZodType<unknown> }) {
   const kind = control as NumberKind;

@@ -4,28 +4,19 @@
 import { useCallback, useState } from 'react';
 import type { z } from 'zod';
 import { SAMPLE_MODELS } from '../../stores/sampleCatalog';
-import { readToken } from '../paramDrafts';
+import { readToken, studentMode, type StudentMode } from '../paramDrafts';
 import { rangeText, type ParamControl } from '../paramControls';
 import { useDraft, type DraftReading } from '../useDraft';
 import type { ControlProps } from './controlProps';
 
 type StudentKind = Extract<ParamControl, { kind: 'student' }>;
 const NUMBER = { kind: 'number', integer: false, min: 0, max: 1, minExclusive: true, step: 0.05 } as const;
-export type StudentMode = 'width' | 'template' | 'sample';
 
 const MODES: readonly { mode: StudentMode; label: string }[] = [
   { mode: 'width', label: 'Width' },
   { mode: 'template', label: 'Template' },
   { mode: 'sample', label: 'Sample' },
 ];
-
-/** Which of the three a student value is (width when it is none of them yet). */
-export function studentMode(value: unknown): StudentMode {
-  const student = typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
-  if (student.template !== undefined) return 'template';
-  if (student.sample !== undefined) return 'sample';
-  return 'width';
-}
 
 function StudentText({ mode, value, inputId, describedBy, invalid, commit, report, schema }: Omit<ControlProps, 'control' | 'labelId'> & { mode: 'width' | 'template'; schema: z.ZodType<unknown> }) {
   const student = typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
