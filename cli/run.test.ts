@@ -81,11 +81,12 @@ describe('whittle run', () => {
     });
     const { code, stdout, stderr } = await whittleInProcess('run', pipeline, '--out', out, '--json');
     expect(code).toBe(1);
-    expect(stderr).toContain("whittle: [3/3] d failed: node 'd' (distill): distill blocks cannot run yet");
+    // No --data: a distill block has nothing to train on, and says what to give.
+    expect(stderr).toContain("whittle: [3/3] d failed: node 'd' (distill): needs data to train on; run the pipeline with a dataset that has a train split (a bundled sample, or the CLI's --data D.npz with x_train and y_train)");
     expect(stderr).toContain("whittle: 1 of 3 variants did not finish: 'd' (failed)");
     const results = JSON.parse(stdout) as WhittleResults;
     expect(results.variants.map((v) => v.id)).toEqual(['model', 'f']);
-    expect(results.failures).toEqual([{ id: 'd', path: ['model', 'd'], status: 'failed', message: expect.stringContaining('distill blocks cannot run yet') }]);
+    expect(results.failures).toEqual([{ id: 'd', path: ['model', 'd'], status: 'failed', message: expect.stringContaining('needs data to train on') }]);
     expect(readdirSync(out).sort()).toEqual(['f.onnx', 'model.onnx', 'results.json']);
   });
 

@@ -8,6 +8,7 @@
 // the original model, the lineage, training kernels, the live curve; executor/trainingSupport.ts).
 import type { Graph } from '../graph/Graph.js';
 import { clusterPass } from './cluster/clusterPass.js';
+import { distillPass } from './distill/distillPass.js';
 import { foldBatchNormPass } from './foldbn/foldBatchNormPass.js';
 import { lowrankPass } from './lowrank/lowrankPass.js';
 import { PassError, type Pass, type PassContext } from './Pass.js';
@@ -27,7 +28,9 @@ const GRAPH_PASSES: Record<string, Pass<never>> = {
 export const TRAINING_BLOCK_TYPES: readonly string[] = ['distill', 'finetune'];
 
 /** The training blocks whose pass this version has. */
-const TRAINING_PASSES: Record<string, Pass<never>> = {};
+const TRAINING_PASSES: Record<string, Pass<never>> = {
+  distill: distillPass as Pass<never>,
+};
 
 export const GRAPH_PASS_TYPES: readonly string[] = Object.keys(GRAPH_PASSES);
 

@@ -51,7 +51,7 @@ describe('runPipeline on in-process services', () => {
     expect(int8!.sqnrDb).toBeGreaterThan(int4!.sqnrDb!);
   });
 
-  it('fails blocks without a pass, and static calibration without data, with messages that say so', async () => {
+  it('fails training blocks and static calibration without data, with messages that say so', async () => {
     const pipeline = pipelineOf(
       [
         { id: 'd', type: 'distill' },
@@ -63,7 +63,7 @@ describe('runPipeline on in-process services', () => {
     const run = await runPipeline(pipeline, { services: await services(false), model: MODEL });
     const byId = Object.fromEntries(run.variants.map((v) => [v.variant.id, v]));
     expect(byId.d!.status).toBe('failed');
-    expect(byId.d!.message).toMatch(/^node 'd' \(distill\): distill blocks cannot run yet: this version of Whittle has no distill pass \(blocks that run: quantize, prune/);
+    expect(byId.d!.message).toBe("node 'd' (distill): needs data to train on; run the pipeline with a dataset that has a train split (a bundled sample, or the CLI's --data D.npz with x_train and y_train)");
     expect(byId.s!.status).toBe('failed');
     expect(byId.s!.message).toContain('static activation quantization needs a calibration dataset');
     expect(byId.w!.status).toBe('done');
