@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
+import { BLOCK_TYPES, declaredParams } from '../src/core/pipeline/blockParams';
 import { restorePipeline } from '../src/core/pipeline/restorePipeline';
 import type { PipelineSpec } from '../src/core/pipeline/pipelineSpec';
 import { SAMPLE_FILE_NAME, useStudioSession } from './support/lifecycle';
@@ -193,4 +194,38 @@ describe('the block inspector', () => {
     await studio.screenshot('inspector-quantize-dark');
     await page.emulateMedia({ colorScheme: 'light' });
   });
+  it('draws a labelled control for every param of every block type', async () => {
+    const { studio } = session;
+    const page = studio.page;
+    const everyBlock = {
+      type: 'whittle-pipeline',
+      version: 1,
+      model: { sample: 'fashion-cnn' },
+      dataset: { sample: 'fashion-mnist' },
+      nodes: [{ id: 'model', type: 'model' }, ...BLOCK_TYPES.map((type) => ({ id: type, type }))],
+      edges: BLOCK_TYPES.map((type) => ({ source: 'model', target: type })),
+    };
+    await studio.dropFiles([{ name: 'every-block.whittle.json', bytes: new TextEncoder().encode(JSON.stringify(everyBlock)) }]);
+    await page.waitForFunction(() => document.querySelector('[data-testid="pipeline-file"]')?.textContent?.includes('every-block'));
+    for (const type of BLOCK_TYPES) {
+      await page.locator(blockOnCanvas(type)).click();
+      await page.locator(`${INSPECTOR} [data-testid="inspector-block"][data-node-id="${type}"]`).waitFor();
+      const params = await page.locator(`${INSPECTOR} [data-testid="param-field"]`).evaluateAll((fields) => fields.map((f) => f.getAttribute('data-param')));
+      expect(params, type).toEqual(declaredParams(type));
+      // Every control a keyboard reaches has a name a screen reader reads (and a test finds it by).
+      const unnamed = await page.locator(INSPECTOR).evaluate((inspector) => {
+        const nameOf = (element: Element): string => {
+          const labelledBy = element.getAttribute('aria-labelledby');
+          if (labelledBy) return labelledBy.split(' ').map((id) => document.getElementById(id)?.textContent ?? '').join(' ').trim();
+          const label = element.getAttribute('aria-label') ?? (element.id ? document.querySelector(`label[for="${element.id}"]`)?.textContent : null) ?? element.closest('label')?.textContent ?? (element.tagName === 'BUTTON' ? element.textContent : '');
+          return (label ?? '').trim();
+        };
+        return [...inspector.querySelectorAll('input, select, button, [role="radiogroup"]')].filter((element) => nameOf(element) === '').map((element) => element.outerHTML.slice(0, 120));
+      });
+      expect(unnamed, type).toEqual([]);
+    }
+    await page.locator(blockOnCanvas('distill')).click();
+    await studio.screenshot('inspector-distill');
+  });
+
 });
