@@ -15,7 +15,8 @@ import { maxDifference } from '../testing/gradientCheck.js';
 import { Tensor } from '../Tensor.js';
 import type { TrainableModel } from '../TrainableModel.js';
 import { encodeTrainable } from './onnxFromTrainable.js';
-import { trainableFromOnnx } from './trainableFromOnnx.js';
+import { trainableFromOnnx, type WeightTransform } from './trainableFromOnnx.js';
+import { binary } from '../ops/broadcast.js';
 
 const kernels = createJsKernels();
 const batch = 3;
@@ -105,6 +106,28 @@ describe('ONNX bridge', () => {
     expect(attention.parameters.has('scale')).toBe(false);
     const frozen = trainableFromOnnx(graphFromModel(bridgeModels[3]!.build()), { frozen: ['q.weight'] });
     expect(frozen.parameters.has('q.weight')).toBe(false);
+  });
+
+  it('weight transforms: layers compute with the transformed weight, the gradient reaches the raw one, export keeps the raw values', async () => {
+    const scaleBy = (factor: number): WeightTransform => (ctx, w) => binary(ctx, 'Mul', w, Tensor.scalar(factor));
+    const source = graphFromModel(bridgeModels[0]!.build());
+    const plain = trainableFromOnnx(source);
+    const doubled = trainableFromOnnx(source, { weightTransforms: new Map([['fc3.weight', scaleBy(2)]]) });
+    // By hand: the plain model with fc3.weight doubled in place.
+    const byHand = trainableFromOnnx(source);
+    byHand.parameters.get('fc3.weight')!.data.forEach((v, i, a) => (a[i] = 2 * v));
+    const x = new Tensor([batch, 1, 4, 4], inputs([1, 4, 4], batch, 5));
+    const evalCtx = { kernels, tape: null, training: false };
+    expect(Array.from((await doubled.predict(evalCtx, x)).data)).toEqual(Array.from((await byHand.predict(evalCtx, x)).data));
+    expect(Array.from((await doubled.predict(evalCtx, x)).data)).not.toEqual(Array.from((await plain.predict(evalCtx, x)).data));
+
+    const before = Float32Array.from(doubled.parameters.get('fc3.weight')!.data);
+    await fit({ model: doubled, kernels, data: { x: inputs([1, 4, 4], 4, 6), y: [0, 1, 2, 0], n: 4 }, batchSize: 4, epochs: 1, optimizer: new Adam(), schedule: { type: 'constant', learningRate: 0.01 }, seed: 1 });
+    expect(maxDifference(doubled.parameters.get('fc3.weight')!.data, before)).toBeGreaterThan(0);
+    const { onnxFromTrainable } = await import('./onnxFromTrainable.js');
+    const { readTensorValues } = await import('../../onnx/tensorData.js');
+    expect(Array.from(readTensorValues(onnxFromTrainable(doubled).initializers.get('fc3.weight')!) as Float32Array)).toEqual(Array.from(doubled.parameters.get('fc3.weight')!.data));
+    expect(() => trainableFromOnnx(source, { modelName: 'm.onnx', weightTransforms: new Map([['nope', scaleBy(2)]]) })).toThrow("m.onnx: weight transforms name 'nope', which is not a trained parameter");
   });
 
   it('lists every unsupported op with counts in one error', () => {

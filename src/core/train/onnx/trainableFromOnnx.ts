@@ -2,15 +2,17 @@
 // B, Gemm and MatMul operands, normalisation scale and bias, Gather tables, and a bias Added to a
 // Gemm/MatMul/Conv output); BatchNormalization's mean and var become running-statistics buffers; every other
 // initializer or Constant output is a frozen constant (input normalisation, Reshape shapes, Clip
-// bounds). Unsupported ops are all listed in one error before anything is built.
+// bounds). Unsupported ops are all listed in one error before anything is built. `weightTransforms`
+// put a function between a parameter and the layers that read it (fake quantization for QAT).
 import { nodeInputs, opTypeOf, type Graph } from '../../graph/Graph.js';
 import { constantValues } from '../../graph/constants.js';
 import { topologicalOrder } from '../../graph/topology.js';
 import { DataType, dataTypeName } from '../../onnx/dataType.js';
 import { int64ToNumber, type Int64Like } from '../../onnx/int64.js';
 import { readTensorValues, tensorDims } from '../../onnx/tensorData.js';
+import type { OpContext } from '../autograd.js';
 import { Tensor } from '../Tensor.js';
-import { TrainableModel, type ModelInput } from '../TrainableModel.js';
+import { TrainableModel, type CompiledNode, type ModelInput } from '../TrainableModel.js';
 import { compileNode, SUPPORTED_OPS } from './compileNode.js';
 
 export interface TrainableOptions {
@@ -18,7 +20,15 @@ export interface TrainableOptions {
   modelName?: string;
   /** Initializers to keep frozen even in weight positions (fine-tuning only part of a model). */
   frozen?: Iterable<string>;
+  /**
+   * Parameters every forward pass reads through a function (fake quantization for QAT): the
+   * optimizer updates the raw values, the nodes compute with what the function returns, and the
+   * gradient reaches the raw values through the function's backward. Names must be parameters.
+   */
+  weightTransforms?: ReadonlyMap<string, WeightTransform>;
 }
+
+export type WeightTransform = (ctx: OpContext, weight: Tensor) => Tensor;
 
 /** Which inputs of each op are weights the optimizer trains. */
 const WEIGHT_INPUTS: Record<string, readonly number[]> = {
@@ -137,5 +147,23 @@ export function trainableFromOnnx(graph: Graph, options: TrainableOptions = {}):
       return { name: input.name ?? '', shape };
     });
   const outputNames = graph.outputs.map((o) => o.name ?? '');
-  return new TrainableModel(graph, nodes, parameters, buffers, floatConstants, inputs, outputNames);
+  const transforms = weightTransformNodes(options.weightTransforms, parameters, modelName);
+  return new TrainableModel(graph, [...transforms, ...nodes], parameters, buffers, floatConstants, inputs, outputNames);
+}
+
+/**
+ * One node per transformed parameter, run before every other node: it reads the parameter and
+ * writes the transformed value under the same name, so the layers that read it see the result.
+ */
+function weightTransformNodes(transforms: ReadonlyMap<string, WeightTransform> | undefined, parameters: ReadonlyMap<string, Tensor>, modelName: string): CompiledNode[] {
+  if (!transforms) return [];
+  const missing = [...transforms.keys()].filter((name) => !parameters.has(name));
+  if (missing.length > 0) throw new UnsupportedModelError(`${modelName}: weight transforms name ${missing.map((n) => `'${n}'`).join(', ')}, which ${missing.length === 1 ? 'is not a trained parameter' : 'are not trained parameters'}`);
+  return [...transforms].map(([name, transform]) => ({
+    id: `${name}:transform`,
+    opType: 'WeightTransform',
+    inputs: [name],
+    outputs: [name],
+    run: (ctx, values) => [transform(ctx, values.get(name)!)],
+  }));
 }
