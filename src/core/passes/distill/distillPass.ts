@@ -74,11 +74,10 @@ async function distill(teacher: Graph, rawParams: Partial<DistillParams>, ctx: P
   }
   throwIfCancelled(ctx, PASS);
 
+  const io = studentShape(teacher, trainSet, 0); // one input and one output, checked before any work
   ctx.progress(0, 'running the teacher on the training images');
   const bytes = encodeModel(modelFromGraph(teacher));
-  const inputs = teacher.inputs.filter((i) => !teacher.initializers.has(i.name ?? ''));
-  const run = { bytes, hash: await sha256Hex(bytes), inputName: inputs[0]?.name ?? '', outputName: teacher.outputs[0]?.name ?? '', run: ctx.calibration.run };
-  studentShape(teacher, trainSet, 0); // one input, one output — before any work
+  const run = { bytes, hash: await sha256Hex(bytes), inputName: io.inputName, outputName: io.outputName, run: ctx.calibration.run };
   const teacherTrain = await teacherLogits(run, trainSet, ctx, (done, total) => ctx.progress((TEACHER_SHARE * done) / total, `teacher logits: ${done} of ${total} images`));
   if (teacherTrain.cached) ctx.progress(TEACHER_SHARE, `teacher logits: reused for these ${imageCount(trainSet)} images`);
   const shape = studentShape(teacher, trainSet, teacherTrain.classes);
