@@ -66,7 +66,7 @@ export const BlockNode = memo(function BlockNode({ id, data, selected }: NodePro
         </span>
       </header>
       {isModel ? (
-        <p className="node-note">the baseline every block starts from</p>
+        <p className="node-note">the baseline of every run</p>
       ) : (
         <dl className="node-params">
           {shown.map((param) => (

@@ -21,6 +21,7 @@ import {
   type Connection,
   type Edge,
   type EdgeChange,
+  type FitViewOptions,
   type IsValidConnection,
   type NodeChange,
   type OnSelectionChangeParams,
@@ -42,8 +43,15 @@ import { nodesUnchangedSince } from './runMatchesPipeline';
 // Module scope (React Flow idiom): a new object per render would remount every node.
 const nodeTypes = { block: BlockNode };
 const SNAP_GRID: [number, number] = [10, 10];
-const FIT_VIEW_OPTIONS = { padding: 0.25, maxZoom: 1.1 };
+// Room for the run status (top), the controls and the minimap (bottom). A small canvas (the results
+// panel open) drops the minimap and frames more tightly.
+const FIT_ROOMY: FitViewOptions = { padding: { top: '56px', right: '48px', bottom: '124px', left: '48px' }, maxZoom: 1.1 };
+const FIT_COMPACT: FitViewOptions = { padding: { top: '48px', right: '24px', bottom: '44px', left: '24px' }, maxZoom: 1.1 };
+const isCompact = (width: number, height: number) => height < 460 || width < 560;
 const DELETE_KEYS = ['Delete', 'Backspace'];
+const MINIMAP_STYLE = { width: 160, height: 100 };
+/** Where the pointer holds a dropped node, from its top-left corner (canvas units). */
+const DROP_GRIP = { x: 24, y: 20 };
 const DEFAULT_EDGE_OPTIONS = { type: 'smoothstep', className: 'pipeline-edge' };
 
 function mergeNodes(next: BlockFlowNode[], previous: BlockFlowNode[], selectedId: string | null): BlockFlowNode[] {
@@ -75,7 +83,12 @@ function PipelineCanvasInner() {
   const ranPipeline = useRunStore((s) => s.ranPipeline);
   const selectedBlockId = useEditorStore((s) => s.selectedBlockId);
   const selectBlock = useEditorStore((s) => s.selectBlock);
-  const { screenToFlowPosition, fitView } = useReactFlow();
+  const { screenToFlowPosition, fitView, getInternalNode, getViewport, setCenter } = useReactFlow();
+  const containerRef = useRef<HTMLDivElement>(null);
+  const [compact, setCompact] = useState(false);
+  const fitOptions = compact ? FIT_COMPACT : FIT_ROOMY;
+  const fitOptionsRef = useRef(fitOptions);
+  fitOptionsRef.current = fitOptions;
 
   const unchanged = useMemo(() => nodesUnchangedSince(pipeline, ranPipeline), [pipeline, ranPipeline]);
   const derivedNodes = useMemo(() => flowNodesOf(pipeline, unchanged), [pipeline, unchanged]);
@@ -100,24 +113,26 @@ function PipelineCanvasInner() {
   // By value: every edit makes a new pipeline object, model ref included.
   const modelKey = JSON.stringify(pipeline.model ?? null);
   useEffect(() => {
-    const frame = requestAnimationFrame(() => void fitView(FIT_VIEW_OPTIONS));
+    const frame = requestAnimationFrame(() => void fitView(fitOptionsRef.current));
     return () => cancelAnimationFrame(frame);
   }, [fitView, fileName, modelKey]);
 
   // The canvas changes size when the results panel opens or the window resizes: frame it again, so
   // the pipeline never ends up below the fold.
-  const containerRef = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const container = containerRef.current;
     if (!container) return;
     let frame = 0;
     let last = { width: container.clientWidth, height: container.clientHeight };
+    setCompact(isCompact(last.width, last.height));
     const observer = new ResizeObserver(() => {
       const size = { width: container.clientWidth, height: container.clientHeight };
       if (size.width === 0 || size.height === 0 || (Math.abs(size.width - last.width) < 8 && Math.abs(size.height - last.height) < 8)) return;
       last = size;
+      const nowCompact = isCompact(size.width, size.height);
+      setCompact(nowCompact);
       cancelAnimationFrame(frame);
-      frame = requestAnimationFrame(() => void fitView(FIT_VIEW_OPTIONS));
+      frame = requestAnimationFrame(() => void fitView(nowCompact ? FIT_COMPACT : FIT_ROOMY));
     });
     observer.observe(container);
     return () => {
@@ -125,6 +140,24 @@ function PipelineCanvasInner() {
       cancelAnimationFrame(frame);
     };
   }, [fitView]);
+
+  // A block selected from elsewhere (a palette click, the model graph) is brought into view.
+  useEffect(() => {
+    if (selectedBlockId === null) return;
+    const frame = requestAnimationFrame(() => {
+      const node = getInternalNode(selectedBlockId);
+      const container = containerRef.current;
+      if (!node || !container) return;
+      const { x, y, zoom } = getViewport();
+      const width = node.measured.width ?? NODE_WIDTH;
+      const height = node.measured.height ?? 80;
+      const left = node.internals.positionAbsolute.x * zoom + x;
+      const top = node.internals.positionAbsolute.y * zoom + y;
+      const inView = left >= 0 && top >= 0 && left + width * zoom <= container.clientWidth && top + height * zoom <= container.clientHeight;
+      if (!inView) void setCenter(node.internals.positionAbsolute.x + width / 2, node.internals.positionAbsolute.y + height / 2, { zoom, duration: 200 });
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [selectedBlockId, getInternalNode, getViewport, setCenter]);
 
   const onNodesChange = useCallback((changes: NodeChange<BlockFlowNode>[]) => {
     // Removal goes through the store (onDelete); everything else is React Flow's own bookkeeping.
@@ -183,7 +216,8 @@ function PipelineCanvasInner() {
       let added: string | null = null;
       edit((current) => {
         const after = inputForDrop(current, placeNodes(current), point);
-        const result = addBlock(current, type, { after, position: rounded({ x: point.x - NODE_WIDTH / 2, y: point.y - 24 }) });
+        // The pointer holds the node near its top-left corner, as it held the palette item.
+        const result = addBlock(current, type, { after, position: rounded({ x: point.x - DROP_GRIP.x, y: point.y - DROP_GRIP.y }) });
         added = result.id;
         return result.pipeline;
       });
@@ -210,15 +244,15 @@ function PipelineCanvasInner() {
         snapToGrid
         snapGrid={SNAP_GRID}
         fitView
-        fitViewOptions={FIT_VIEW_OPTIONS}
+        fitViewOptions={fitOptions}
         minZoom={0.2}
         maxZoom={2}
         colorMode="system"
         attributionPosition="bottom-center"
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1} />
-        <MiniMap pannable zoomable nodeColor={minimapColor} nodeStrokeWidth={0} ariaLabel="Pipeline overview" />
-        <Controls fitViewOptions={FIT_VIEW_OPTIONS} showInteractive={false} />
+        {!compact && <MiniMap pannable zoomable nodeColor={minimapColor} nodeStrokeWidth={0} ariaLabel="Pipeline overview" style={MINIMAP_STYLE} />}
+        <Controls fitViewOptions={fitOptions} showInteractive={false} orientation="horizontal" />
         <Panel position="top-left">
           <CanvasRunStatus />
         </Panel>

@@ -28,6 +28,11 @@ describe('placeNodes', () => {
     expect(placed.p).toEqual({ x: COLUMN_SPACING, y: 0 });
   });
 
+  it('moves an auto-placed node off a spot the user took', () => {
+    const placed = placeNodes(moveNodes(tree(), { q: { x: 2 * COLUMN_SPACING, y: ROW_SPACING } }));
+    expect(placed.r).toEqual({ x: 2 * COLUMN_SPACING, y: 2 * ROW_SPACING });
+  });
+
   it('gives every node of any tree its own spot', () => {
     fc.assert(
       fc.property(fc.array(fc.nat(), { minLength: 1, maxLength: 30 }), (parents) => {
