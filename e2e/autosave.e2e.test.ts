@@ -89,6 +89,8 @@ describe('autosave', () => {
     await page.check('[data-testid="quick-toggle"]');
     await page.click('[data-testid="run-button"]');
     const rows = await waitForRows(page, 'the run to finish', (current) => IDS.every((id) => current.some((row) => row.id === id && row.status === 'done')));
+    // The chart draws its points a moment after the table lists them.
+    await page.waitForFunction((count) => document.querySelectorAll('[data-testid="pareto-point"]').length === count, IDS.length);
     const points = await pointIds(page);
     expect(points.sort()).toEqual([...IDS].sort());
 
@@ -109,6 +111,7 @@ describe('autosave', () => {
     // Save names the file after the model once it is no longer the dropped file; the document is the same.
     expect(afterPipeline).toEqual(before);
     expect(after).toEqual(rows);
+    await page.waitForFunction((count) => document.querySelectorAll('[data-testid="pareto-point"]').length === count, IDS.length);
     expect((await pointIds(page)).sort()).toEqual(points.sort());
     expect(await page.$('[data-testid="autosave-notes"]')).toBeNull();
   });

@@ -1,4 +1,4 @@
-// The messages of share links and autosave, floating under the header on the right: a link that
+// The messages of share links and autosave, in a strip under the header: a link that
 // could not be opened (with every reason), a shared pipeline ready to run (Run is the user's
 // choice, never automatic), a shared pipeline asking for the user's own model file, what autosave
 // could not bring back, and Share's "Link copied" with the link itself.
