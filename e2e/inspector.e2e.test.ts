@@ -70,6 +70,13 @@ describe('the block inspector', () => {
     await expect(page.getByRole('switch', { name: 'Symmetric' }).isChecked()).resolves.toBe(true);
     await expect(page.getByLabel('Calibration', { exact: true }).locator('option:checked').textContent()).resolves.toBe('minmax');
     await studio.screenshot('inspector-quantize-selected');
+    // "More…" opens the block's help page; Escape closes it and focus comes back.
+    await page.getByRole('button', { name: 'More about Quantize', exact: true }).click();
+    await page.locator('[data-testid="block-help"][data-block-type="quantize"]').waitFor();
+    await studio.screenshot('inspector-quantize-help');
+    await page.keyboard.press('Escape');
+    await page.locator('[data-testid="block-help"]').waitFor({ state: 'detached' });
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('More about Quantize');
   });
 
   it('sets bits to 4 through the control; the canvas and the saved pipeline follow', async () => {

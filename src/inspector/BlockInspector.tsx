@@ -2,13 +2,15 @@
 // every parameter its type declares — the block's own first, then its scope (which layers it
 // touches). Every change goes through pipelineWithParams, so only params that restore reach the
 // pipeline store, each as one undo step.
-import { useCallback, useMemo } from 'react';
+import { useCallback, useMemo, useRef, useState } from 'react';
+import { createPortal } from 'react-dom';
 import type { BlockType } from '../core/pipeline/blockParams';
 import type { PipelineNode } from '../core/pipeline/pipelineSpec';
 import { BLOCK_COLORS, BLOCK_LABELS } from '../charts/blockColors';
 import { useModelStore } from '../stores/modelStore';
 import { usePipelineStore } from '../stores/pipelineStore';
-import { BLOCK_DESCRIPTIONS } from './blockInfo';
+import { BlockHelpDialog } from '../editor/help/BlockHelpDialog';
+import { blockDescription } from './blockInfo';
 import { blockVariantCounts, pipelineWithParams, resetParam, withParam } from './blockParamEdits';
 import { layerOptions } from './layerOptions';
 import { blockControls } from './paramControls';
@@ -53,6 +55,14 @@ export function BlockInspector({ node }: { node: PipelineNode & { type: BlockTyp
   const commit = useCallback((name: string, value: unknown) => commitParams(id, (params) => withParam(params, name, value)), [id]);
   const reset = useCallback((name: string) => commitParams(id, (params) => resetParam(node.type, params, name)), [id, node.type]);
 
+  const [helpOpen, setHelpOpen] = useState(false);
+  const helpButton = useRef<HTMLButtonElement>(null);
+  const closeHelp = useCallback(() => {
+    setHelpOpen(false);
+    // Keyboard users come back where they were.
+    helpButton.current?.focus();
+  }, []);
+
   const own = controls.filter((control) => !control.scope);
   const scope = controls.filter((control) => control.scope);
   const field = (control: (typeof controls)[number]) => (
@@ -70,7 +80,12 @@ export function BlockInspector({ node }: { node: PipelineNode & { type: BlockTyp
         <div className="inspector-id">
           <span>id</span> <span className="mono" data-testid="inspector-id" title="Names the block's variants and files">{id}</span>
         </div>
-        <p className="inspector-description">{BLOCK_DESCRIPTIONS[node.type]}</p>
+        <p className="inspector-description">
+          {blockDescription(node.type)}{' '}
+          <button ref={helpButton} type="button" className="link-button" onClick={() => setHelpOpen(true)} aria-label={`More about ${BLOCK_LABELS[node.type]}`} data-testid="inspector-help">
+            More…
+          </button>
+        </p>
       </header>
       {own.length > 0 ? (
         <section className="inspector-section" aria-label="Parameters">
@@ -87,6 +102,8 @@ export function BlockInspector({ node }: { node: PipelineNode & { type: BlockTyp
         <h3>Scope</h3>
         {scope.map(field)}
       </section>
+      {/* On the body: the inspector is a size container, which would confine a fixed-position backdrop. */}
+      {helpOpen && createPortal(<BlockHelpDialog type={node.type} onClose={closeHelp} />, document.body)}
     </div>
   );
 }

@@ -7,7 +7,7 @@ import { formatBytes, formatCount } from '../app/formatNumbers';
 import { useModelStore } from '../stores/modelStore';
 import { usePipelineStore } from '../stores/pipelineStore';
 import { SAMPLE_MODELS } from '../stores/sampleCatalog';
-import { BLOCK_DESCRIPTIONS } from './blockInfo';
+import { MODEL_DESCRIPTION } from './blockInfo';
 
 function describeRef(ref: ResourceRef | undefined, what: 'model' | 'dataset'): { main: string; detail: string | null } {
   if (!ref) return { main: what === 'model' ? 'The open model' : 'None: size figures only', detail: null };
@@ -36,7 +36,7 @@ export function ModelInspector({ id }: { id: string }) {
         <div className="inspector-id">
           <span>id</span> <span className="mono">{id}</span>
         </div>
-        <p className="inspector-description">{BLOCK_DESCRIPTIONS.model}</p>
+        <p className="inspector-description">{MODEL_DESCRIPTION}</p>
       </header>
       <dl className="inspector-facts">
         {rows.map((row) => (

@@ -4,7 +4,7 @@
 import { memo, useCallback, useEffect, useId, useMemo, useState } from 'react';
 import { canonicalJson } from '../core/pipeline/canonicalJson';
 import type { BlockType } from '../core/pipeline/blockParams';
-import { paramHint } from './blockInfo';
+import { paramHelpText, paramHint } from './blockInfo';
 import { isAtDefault, isSwept, sweepOff, sweepOn } from './blockParamEdits';
 import { fitsSegments, paramKindOf, rangeText, singleSchema, type ParamControl } from './paramControls';
 import { tokenText } from './paramDrafts';
@@ -111,7 +111,7 @@ export const ParamField = memo(function ParamField({ blockType, control, value, 
   return (
     <div className={`param-field${isSwitch ? ' is-switch' : ''}${messages.length > 0 ? ' is-invalid' : ''}`} data-testid="param-field" data-param={control.name} data-swept={swept} data-default={atDefault}>
       <div className="param-head">
-        <label id={labelId} htmlFor={labelTarget(control, swept, inputId)} className="param-label" title={`'${control.name}' in the pipeline file`}>
+        <label id={labelId} htmlFor={labelTarget(control, swept, inputId)} className="param-label" title={[paramHelpText(blockType, control.name), `'${control.name}' in the pipeline file`].filter(Boolean).join('\n')}>
           {control.label}
         </label>
         <span className="param-name mono" title="Name in the pipeline file">

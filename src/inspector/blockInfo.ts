@@ -1,20 +1,21 @@
-// The words the inspector puts around a block: a one-line description per block type, a label per
-// parameter (written out where the spec's camelCase name would read poorly, derived otherwise so
-// a new param always has one) and a short hint where the name alone does not say enough.
-import type { NodeType } from '../core/pipeline/blockParams';
+// The words the inspector puts around a block: its one-line description (the palette's, from the
+// editor's help pages), a label per parameter (written out where the spec's camelCase name would
+// read poorly, derived otherwise so a new param always has one), a short hint where the name alone
+// does not say enough, and the help page's sentence about each param.
+import type { BlockType } from '../core/pipeline/blockParams';
+import { BLOCK_HELP, SCOPE_HELP } from '../editor/help/blockHelp';
 
-export const BLOCK_DESCRIPTIONS: Record<NodeType, string> = {
-  model: 'The model as opened: the baseline every variant is measured against.',
-  quantize: 'Stores weights (and optionally activations) in fewer bits.',
-  prune: 'Sets the least important weights to zero.',
-  distill: 'Trains a smaller student to imitate this model.',
-  finetune: 'Trains the compressed model a little to win back accuracy.',
-  lowrank: 'Replaces each weight matrix by a product of two thinner ones.',
-  cluster: 'Shares weights: each layer keeps a small codebook and indices into it.',
-  foldbn: 'Folds BatchNormalization into the layer before it; predictions stay the same.',
-  sensitivity: 'Measures how much accuracy each layer loses when compressed alone.',
-  auto: 'Searches per-layer settings within an accuracy budget, verified by evaluation.',
-};
+/** The model node's line; a block's is its palette line (BLOCK_HELP's summary), so the two never differ. */
+export const MODEL_DESCRIPTION = 'The model as opened: the baseline every variant is measured against.';
+
+export function blockDescription(type: BlockType): string {
+  return BLOCK_HELP[type].summary;
+}
+
+/** The help page's sentence about a param (its meaning and values), for the label's tooltip. */
+export function paramHelpText(type: BlockType, name: string): string | null {
+  return [...BLOCK_HELP[type].params, ...SCOPE_HELP].find((param) => param.name === name)?.text ?? null;
+}
 
 const LABELS: Record<string, string> = {
   groupSize: 'Group size',

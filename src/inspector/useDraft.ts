@@ -35,7 +35,6 @@ export function useDraft<Value>(
       report([]);
     }
     // Only a change of the committed value can make a draft stale.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [committedText]);
 
   const change = useCallback(
