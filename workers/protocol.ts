@@ -45,9 +45,17 @@ export interface EngineApi extends PipelineWorkerApi {
   /**
    * held[outputKey] = pass(held[inputKey]); calibration and training data come from the last
    * setData. A training block (distill, finetune) trains here, in the engine worker, and streams its
-   * live curve through `training.onPoint`; `training.stopFlag` (or stopTraining) asks it to stop early.
+   * live curve through `onTrainingPoint` (a Comlink.proxy: comlink proxies top-level arguments only);
+   * `stopFlag` (or stopTraining) asks it to stop early.
    */
-  runPass(request: PassRequest, call: number, onProgress: ProgressCallback, cancelFlag: Int32Array | null, training?: TrainingChannel | null): Promise<ServiceResult<ModelReport>>;
+  runPass(
+    request: PassRequest,
+    call: number,
+    onProgress: ProgressCallback,
+    cancelFlag: Int32Array | null,
+    onTrainingPoint?: TrainingPointCallback | null,
+    stopFlag?: Int32Array | null,
+  ): Promise<ServiceResult<ModelReport>>;
   /** Asks call `call` (a training block) to stop early and answer with its best checkpoint so far. */
   stopTraining(call: number): void;
   /** A copy of a held model's .onnx, transferred (the engine keeps its own). */
@@ -64,11 +72,8 @@ export interface TrainingSettings {
   backend?: RuntimeBackendChoice;
 }
 
-/** A training call's live curve (a Comlink.proxy) and its shared "stop & keep best" flag (null where memory cannot be shared). */
-export interface TrainingChannel {
-  onPoint: (point: TrainingPoint) => void;
-  stopFlag: Int32Array | null;
-}
+/** A Comlink.proxy: one point of a training block's live curve. */
+export type TrainingPointCallback = (point: TrainingPoint) => void;
 
 // ---- layout.worker ----------------------------------------------------------------------------
 

@@ -81,6 +81,7 @@ export class EngineModels {
     const input = this.held(inputKey);
     const notes: string[] = [];
     const ctx: PassContext = { kernels: await this.passKernels(), progress: call.progress, signal: call.signal };
+    const deliveries: Promise<unknown>[] = [];
     if (isTrainingBlockType(type)) {
       call.progress(0, 'loading the training images');
       const data = this.source === null ? null : await this.loadData();
@@ -93,7 +94,7 @@ export class EngineModels {
         original: (key) => this.held(key).graph,
         hooks: {
           // The page may have gone; a lost point is harmless.
-          report: (point) => void Promise.resolve(onPoint?.(point)).catch(() => undefined),
+          report: (point) => void deliveries.push(Promise.resolve(onPoint?.(point)).catch(() => undefined)),
           stopRequested: () => call.stopRequested(),
         },
       });
@@ -109,6 +110,9 @@ export class EngineModels {
       }
     }
     const graph = await runBlockPass(type, input.graph, params, ctx);
+    // Points travel on their proxy's own channel: answer only once the caller has them all, so the
+    // curve never ends after its block does.
+    await Promise.all(deliveries);
     if (call.stopRequested() && isTrainingBlockType(type)) notes.push('stopped early at your request: the block kept its best checkpoint so far');
     const bytes = encodeModel(modelFromGraph(graph));
     this.models.set(outputKey, { bytes, graph });

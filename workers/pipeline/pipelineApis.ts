@@ -20,10 +20,10 @@ export function createEnginePipelineApi(): EnginePipelineApi {
       if (armedCrash) return crashNow(armedCrash);
       return calls.run(call, onProgress, cancelFlag, (context) => models.put(key, bytes, fileName, context));
     },
-    runPass(request, call, onProgress, cancelFlag, training) {
+    runPass(request, call, onProgress, cancelFlag, onTrainingPoint, stopFlag) {
       if (armedCrash) return crashNow(armedCrash);
-      const onPoint = training?.onPoint ?? null;
-      const run = calls.run(call, onProgress, cancelFlag, (context) => models.runPass(request, context, onPoint), training?.stopFlag ?? null);
+      const onPoint = onTrainingPoint ?? null;
+      const run = calls.run(call, onProgress, cancelFlag, (context) => models.runPass(request, context, onPoint), stopFlag ?? null);
       // The live curve's proxy is released with the call, as the progress proxy is.
       return onPoint === null ? run : run.finally(() => (onPoint as Comlink.Remote<typeof onPoint>)[Comlink.releaseProxy]?.());
     },

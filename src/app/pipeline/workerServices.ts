@@ -43,7 +43,7 @@ import type {
   PipelineWorkerApi,
   ProgressCallback,
   ServiceResult,
-  TrainingChannel,
+  TrainingPointCallback,
   TrainingSettings,
 } from '../../../workers/protocol';
 import { createEngineWorker, createEvalWorker } from '../../stores/workerClients';
@@ -149,7 +149,7 @@ export class WorkerServices implements PipelineServices {
       if (!training) return remote.runPass(request, call, onProgress, cancelFlag);
       training.connect(call);
       try {
-        return await remote.runPass(request, call, onProgress, cancelFlag, training.channel);
+        return await remote.runPass(request, call, onProgress, cancelFlag, training.onPoint, training.stopFlag);
       } finally {
         training.close();
       }
@@ -207,7 +207,8 @@ export class WorkerServices implements PipelineServices {
       if (callId !== null) this.engine.call((remote) => remote.stopTraining(callId!)).catch(() => undefined);
     };
     return {
-      channel: { onPoint, stopFlag } satisfies TrainingChannel,
+      onPoint: onPoint satisfies TrainingPointCallback,
+      stopFlag,
       connect: (call: number) => {
         callId = call;
         if (control.stopSignal?.aborted) onStop();
