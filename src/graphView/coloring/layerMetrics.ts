@@ -128,7 +128,7 @@ function sensitivityColoring(inputs: ColoringInputs): LayerColoring {
   }
   const max = Math.max(...[...values.values()].map((v) => v.value), 0);
   const top = max > 0 ? max : 1;
-  return { metric: 'sensitivity', values, scale: { kind: 'ramp', min: 0, max: top, minText: '0', maxText: formatPoints(top), unit: `accuracy points lost, each layer ${how}` }, emptyReason: null };
+  return { metric: 'sensitivity', values, scale: { kind: 'ramp', min: 0, max: top, minText: '0 pts', maxText: formatPoints(top), unit: `accuracy points lost, each layer ${how}` }, emptyReason: null };
 }
 
 function bitsColoring(inputs: ColoringInputs): LayerColoring {
