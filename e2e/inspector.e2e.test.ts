@@ -209,7 +209,8 @@ describe('the block inspector', () => {
       version: 1,
       model: { sample: 'fashion-cnn' },
       dataset: { sample: 'fashion-mnist' },
-      nodes: [{ id: 'model', type: 'model' }, ...BLOCK_TYPES.map((type) => ({ id: type, type }))],
+      // A param from a newer Whittle is kept and named as having no effect here.
+      nodes: [{ id: 'model', type: 'model' }, ...BLOCK_TYPES.map((type) => ({ id: type, type, ...(type === 'quantize' ? { params: { futureKnob: 3 } } : {}) }))],
       edges: BLOCK_TYPES.map((type) => ({ source: 'model', target: type })),
     };
     await studio.dropFiles([{ name: 'every-block.whittle.json', bytes: new TextEncoder().encode(JSON.stringify(everyBlock)) }]);
@@ -230,6 +231,9 @@ describe('the block inspector', () => {
         return [...inspector.querySelectorAll('input, select, button, [role="radiogroup"]')].filter((element) => nameOf(element) === '').map((element) => element.outerHTML.slice(0, 120));
       });
       expect(unnamed, type).toEqual([]);
+      const unknownNote = page.locator(`${INSPECTOR} [data-testid="inspector-unknown-params"]`);
+      if (type === 'quantize') expect(await unknownNote.textContent()).toContain('futureKnob');
+      else expect(await unknownNote.count()).toBe(0);
     }
     await page.locator(blockOnCanvas('distill')).click();
     await studio.screenshot('inspector-distill');

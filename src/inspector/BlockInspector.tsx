@@ -4,7 +4,7 @@
 // pipeline store, each as one undo step.
 import { useCallback, useMemo, useRef, useState } from 'react';
 import { createPortal } from 'react-dom';
-import type { BlockType } from '../core/pipeline/blockParams';
+import { isDeclaredParam, type BlockType } from '../core/pipeline/blockParams';
 import type { PipelineNode } from '../core/pipeline/pipelineSpec';
 import { BLOCK_COLORS, BLOCK_LABELS } from '../charts/blockColors';
 import { useModelStore } from '../stores/modelStore';
@@ -63,6 +63,7 @@ export function BlockInspector({ node }: { node: PipelineNode & { type: BlockTyp
     helpButton.current?.focus();
   }, []);
 
+  const unknown = Object.keys(node.params).filter((name) => !isDeclaredParam(node.type, name));
   const own = controls.filter((control) => !control.scope);
   const scope = controls.filter((control) => control.scope);
   const field = (control: (typeof controls)[number]) => (
@@ -102,6 +103,11 @@ export function BlockInspector({ node }: { node: PipelineNode & { type: BlockTyp
         <h3>Scope</h3>
         {scope.map(field)}
       </section>
+      {unknown.length > 0 && (
+        <p className="inspector-note inspector-unknown" data-testid="inspector-unknown-params">
+          Kept as written, unknown to this Whittle (no effect): <span className="mono">{unknown.join(', ')}</span>
+        </p>
+      )}
       {/* On the body: the inspector is a size container, which would confine a fixed-position backdrop. */}
       {helpOpen && createPortal(<BlockHelpDialog type={node.type} onClose={closeHelp} />, document.body)}
     </div>
