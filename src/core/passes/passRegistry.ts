@@ -9,6 +9,7 @@
 import type { Graph } from '../graph/Graph.js';
 import { clusterPass } from './cluster/clusterPass.js';
 import { distillPass } from './distill/distillPass.js';
+import { finetunePass } from './finetune/finetunePass.js';
 import { foldBatchNormPass } from './foldbn/foldBatchNormPass.js';
 import { lowrankPass } from './lowrank/lowrankPass.js';
 import { PassError, type Pass, type PassContext } from './Pass.js';
@@ -30,6 +31,7 @@ export const TRAINING_BLOCK_TYPES: readonly string[] = ['distill', 'finetune'];
 /** The training blocks whose pass this version has. */
 const TRAINING_PASSES: Record<string, Pass<never>> = {
   distill: distillPass as Pass<never>,
+  finetune: finetunePass as Pass<never>,
 };
 
 export const GRAPH_PASS_TYPES: readonly string[] = Object.keys(GRAPH_PASSES);
