@@ -34,7 +34,7 @@ import { usePipelineStore } from '../stores/pipelineStore';
 import { useRunStore } from '../stores/runStore';
 import { BlockNode } from './BlockNode';
 import { carriesBlock, droppedBlockType } from './blockDragData';
-import { NODE_WIDTH, inputForDrop, placeNodes } from './canvasLayout';
+import { inputForDrop, placeNodes } from './canvasLayout';
 import { CanvasRunStatus } from './CanvasRunStatus';
 import { flowEdgesOf, flowNodesOf, type BlockFlowNode } from './flowElements';
 import { addBlock, connect, connectionProblem, disconnect, moveNodes, removeNodes, type NodePosition } from './pipelineEdits';
@@ -83,7 +83,7 @@ function PipelineCanvasInner() {
   const ranPipeline = useRunStore((s) => s.ranPipeline);
   const selectedBlockId = useEditorStore((s) => s.selectedBlockId);
   const selectBlock = useEditorStore((s) => s.selectBlock);
-  const { screenToFlowPosition, fitView, getInternalNode, getViewport, setCenter } = useReactFlow();
+  const { screenToFlowPosition, fitView, getInternalNode, getViewport } = useReactFlow();
   const containerRef = useRef<HTMLDivElement>(null);
   const [compact, setCompact] = useState(false);
   const fitOptions = compact ? FIT_COMPACT : FIT_ROOMY;
@@ -141,23 +141,31 @@ function PipelineCanvasInner() {
     };
   }, [fitView]);
 
-  // A block selected from elsewhere (a palette click, the model graph) is brought into view.
+  // A block selected from elsewhere (a palette click, the model graph) is brought into view — once
+  // React Flow has measured it, which for a block just added takes a frame or two.
   useEffect(() => {
     if (selectedBlockId === null) return;
-    const frame = requestAnimationFrame(() => {
+    let frame = 0;
+    let tries = 0;
+    const reveal = () => {
       const node = getInternalNode(selectedBlockId);
       const container = containerRef.current;
-      if (!node || !container) return;
+      if (!container) return;
+      if (!node?.measured.width || !node.measured.height) {
+        if (++tries < 20) frame = requestAnimationFrame(reveal);
+        return;
+      }
+      const { width, height } = node.measured;
       const { x, y, zoom } = getViewport();
-      const width = node.measured.width ?? NODE_WIDTH;
-      const height = node.measured.height ?? 80;
       const left = node.internals.positionAbsolute.x * zoom + x;
       const top = node.internals.positionAbsolute.y * zoom + y;
       const inView = left >= 0 && top >= 0 && left + width * zoom <= container.clientWidth && top + height * zoom <= container.clientHeight;
-      if (!inView) void setCenter(node.internals.positionAbsolute.x + width / 2, node.internals.positionAbsolute.y + height / 2, { zoom, duration: 200 });
-    });
+      // The whole pipeline, not just the block: a block is read against its input.
+      if (!inView) void fitView({ ...fitOptionsRef.current, duration: 200 });
+    };
+    frame = requestAnimationFrame(reveal);
     return () => cancelAnimationFrame(frame);
-  }, [selectedBlockId, getInternalNode, getViewport, setCenter]);
+  }, [selectedBlockId, getInternalNode, getViewport, fitView]);
 
   const onNodesChange = useCallback((changes: NodeChange<BlockFlowNode>[]) => {
     // Removal goes through the store (onDelete); everything else is React Flow's own bookkeeping.
