@@ -4,10 +4,11 @@
 // by ONNX Runtime (onnxruntime-web, as the studio runs it, and onnxruntime-node) on the whole test
 // split; sizes of the .onnx files. Training uses the wasm SIMD kernels (createKernels('auto') in Node).
 //
-//   npx tsx scripts/evidence/distillEvidence.ts [--train N] [--epochs E] [--write]
+//   npx tsx scripts/evidence/distillEvidence.ts [--train N] [--epochs E] [--seed S] [--only 0,1,2] [--write]
 //
 // --train caps the training images (the rest of the 55,000 are left out; 5,000 at the end of the
-// train split are always the validation images), --write replaces the figures between the
+// train split are always the validation images), --seed seeds the students and the shuffling,
+// --only picks runs by index (0: width 0.5 distilled, 1: width 0.5 labels only, 2: MLP at alpha 1), --write replaces the figures between the
 // distill-evidence markers of BENCHMARKS.md. Takes minutes per student; never run in tests.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -23,6 +24,7 @@ import { measureModelSize } from '../../src/core/graph/modelSize.js';
 import { encodeModel } from '../../src/core/onnx/modelFile.js';
 import { createDistillPass } from '../../src/core/passes/distill/distillPass.js';
 import type { DistillParams } from '../../src/core/passes/distill/DistillParams.js';
+import { readDistillReport } from '../../src/core/passes/distill/DistillReport.js';
 import { nodeSampleModels } from '../../src/core/passes/distill/nodeSampleModels.js';
 import type { PassContext, RunModel, RuntimeFeed, TrainingPoint } from '../../src/core/passes/Pass.js';
 import { loadBundledSample, ortAccuracy, type LabelledBatch } from '../../src/core/testing/bundledSamples.js';
@@ -69,10 +71,13 @@ interface Result {
   parameters: number;
   seconds: number;
   epochs: string;
+  /** The checkpoint the file holds (by validation accuracy). */
+  keptEpoch: string;
 }
 
 async function main(): Promise<void> {
   const epochs = Number(argument('--epochs') ?? 3);
+  const seed = Number(argument('--seed') ?? 1);
   const teacher = loadBundledSample('fashion-cnn');
   const dataset = await loadSampleDataset('fashion-mnist', nodeDatasetFileReader(), { splits: ['train', 'test'] });
   const train = dataset.train!;
@@ -91,9 +96,9 @@ async function main(): Promise<void> {
 
   const distill = createDistillPass({ loadSampleModel: nodeSampleModels });
   const runs: { name: string; params: Partial<DistillParams>; labelled: boolean }[] = [
-    { name: 'width 0.5, distilled (alpha 0.7, T 4)', params: { student: { width: 0.5 }, epochs }, labelled: true },
-    { name: 'width 0.5, labels only (alpha 0)', params: { student: { width: 0.5 }, epochs, alpha: 0 }, labelled: true },
-    { name: 'template mlp-small, alpha 1, no labels', params: { student: { template: 'mlp-small' }, epochs, alpha: 1 }, labelled: false },
+    { name: 'width 0.5, distilled (alpha 0.7, T 4)', params: { student: { width: 0.5 }, epochs, seed }, labelled: true },
+    { name: 'width 0.5, labels only (alpha 0)', params: { student: { width: 0.5 }, epochs, alpha: 0, seed }, labelled: true },
+    { name: 'template mlp-small, alpha 1, no labels', params: { student: { template: 'mlp-small' }, epochs, alpha: 1, seed }, labelled: false },
   ];
   const only = argument('--only');
   const results: Result[] = [];
@@ -126,7 +131,9 @@ async function main(): Promise<void> {
     const bytes = encodeModel(modelFromGraph(student));
     const size = measureModelSize(bytes, student, passKernels);
     const epochsSeen = points.filter((p) => p.validationAccuracy !== undefined).map((p) => (100 * p.validationAccuracy!).toFixed(2)).join(' / ');
-    const result: Result = { ...run, webAccuracy: await ortAccuracy(bytes, test), nativeAccuracy: await nativeAccuracy(bytes, test), sizeBytes: size.sizeBytes, gzipBytes: size.gzipBytes, parameters: size.params, seconds, epochs: epochsSeen };
+    const best = readDistillReport(student)?.best;
+    const keptEpoch = best ? `${best.epoch}${best.complete ? '' : ' (part)'}` : '—';
+    const result: Result = { ...run, keptEpoch, webAccuracy: await ortAccuracy(bytes, test), nativeAccuracy: await nativeAccuracy(bytes, test), sizeBytes: size.sizeBytes, gzipBytes: size.gzipBytes, parameters: size.params, seconds, epochs: epochsSeen };
     results.push(result);
     log(`${run.name}: ${(100 * result.webAccuracy).toFixed(2)} % (ort-web), ${(100 * result.nativeAccuracy).toFixed(2)} % (ort-node), ${result.sizeBytes} bytes, ${result.parameters} parameters, ${seconds.toFixed(0)} s`);
   }
@@ -134,12 +141,12 @@ async function main(): Promise<void> {
   const pct = (x: number) => `${(100 * x).toFixed(2)} %`;
   const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
   const lines = [
-    `Measured ${new Date().toISOString().slice(0, 10)} with \`npx tsx scripts/evidence/distillEvidence.ts${process.argv.slice(2).filter((a) => a !== '--write').map((a) => ` ${a}`).join('')}\`: teacher \`fashion-cnn\`, ${trainCount} Fashion-MNIST training images (the first of the bundled train split), ${VALIDATION_IMAGES} validation images (its last), ${epochs} epochs, batch 64, Adam, cosine from 0.001, seed 1, ${kernels.name} training kernels; teacher logits by onnxruntime-node. Accuracy on the whole test split (${test.y.length} images).`,
+    `Measured ${new Date().toISOString().slice(0, 10)} with \`npx tsx scripts/evidence/distillEvidence.ts${process.argv.slice(2).filter((a) => a !== '--write').map((a) => ` ${a}`).join('')}\`: teacher \`fashion-cnn\`, ${trainCount} Fashion-MNIST training images (the first of the bundled train split), ${VALIDATION_IMAGES} validation images (its last), ${epochs} epochs, batch 64, Adam, cosine from 0.001, seed ${seed}, ${kernels.name} training kernels; teacher logits by onnxruntime-node. Accuracy on the whole test split (${test.y.length} images).`,
     '',
-    '| model | accuracy (ort-web) | accuracy (ort-node) | vs teacher | file | gzip | parameters | validation per epoch | time |',
-    '|---|---|---|---|---|---|---|---|---|',
-    `| teacher fashion-cnn | ${pct(teacherRow.webAccuracy)} | ${pct(teacherRow.nativeAccuracy)} | — | ${kb(teacherRow.sizeBytes)} | ${kb(teacherRow.gzipBytes)} | ${teacherRow.parameters} | — | — |`,
-    ...results.map((r) => `| ${r.name} | ${pct(r.webAccuracy)} | ${pct(r.nativeAccuracy)} | ${(100 * (r.webAccuracy - teacherRow.webAccuracy)).toFixed(2)} points | ${kb(r.sizeBytes)} | ${kb(r.gzipBytes)} | ${r.parameters} | ${r.epochs} % | ${r.seconds.toFixed(0)} s |`),
+    '| model | accuracy (ort-web) | accuracy (ort-node) | vs teacher | file | gzip | parameters | validation per epoch | kept epoch | time |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+    `| teacher fashion-cnn | ${pct(teacherRow.webAccuracy)} | ${pct(teacherRow.nativeAccuracy)} | — | ${kb(teacherRow.sizeBytes)} | ${kb(teacherRow.gzipBytes)} | ${teacherRow.parameters} | — | — | — |`,
+    ...results.map((r) => `| ${r.name} | ${pct(r.webAccuracy)} | ${pct(r.nativeAccuracy)} | ${(100 * (r.webAccuracy - teacherRow.webAccuracy)).toFixed(2)} points | ${kb(r.sizeBytes)} | ${kb(r.gzipBytes)} | ${r.parameters} | ${r.epochs} % | ${r.keptEpoch} | ${r.seconds.toFixed(0)} s |`),
   ];
   const table = lines.join('\n');
   console.log(table);
