@@ -5,7 +5,7 @@
 // Runtime (onnxruntime-web, as the studio runs it, and onnxruntime-node) on the whole test split.
 //
 //   npx tsx scripts/evidence/finetuneEvidence.ts [--train N] [--epochs E] [--scope layer|global]
-//       [--granularity channel|group] [--prune-lr LR] [--qat-lr LR] [--only 0,1] [--write]
+//       [--criterion l1|l2|bn] [--granularity channel|group] [--prune-lr LR] [--qat-lr LR] [--only 0,1] [--write]
 //
 // --train caps the training images (the first of the split; its last 5,000 are always the
 // validation images), --only picks cases (0 prune, 1 QAT), --write replaces the figures between the
@@ -76,6 +76,7 @@ interface CaseResult {
 async function main(): Promise<void> {
   const epochs = Number(argument('--epochs') ?? 1);
   const scope = (argument('--scope') ?? 'layer') as 'layer' | 'global';
+  const criterion = (argument('--criterion') ?? 'l1') as 'l1' | 'l2' | 'bn';
   const granularity = (argument('--granularity') ?? 'channel') as 'channel' | 'group';
   const original = loadBundledSample('fashion-cnn');
   const dataset = await loadSampleDataset('fashion-mnist', nodeDatasetFileReader(), { splits: ['train', 'test'] });
@@ -118,10 +119,10 @@ async function main(): Promise<void> {
     },
   });
 
-  const pruneParams = { sparsity: 0.5, pattern: 'channel' as const, scope };
+  const pruneParams = { sparsity: 0.5, pattern: 'channel' as const, scope, criterion };
   const quantizeParams = { bits: 4 as const, granularity, groupSize: 32 };
   const cases = [
-    { name: `50 % channel-pruned (scope ${scope}) + fine-tune with distillation`, upstream: { type: 'prune', params: pruneParams }, finetune: { epochs, distill: true, learningRate: Number(argument('--prune-lr') ?? 1e-3) } },
+    { name: `50 % channel-pruned (scope ${scope}, criterion ${criterion}) + fine-tune with distillation`, upstream: { type: 'prune', params: pruneParams }, finetune: { epochs, distill: true, learningRate: Number(argument('--prune-lr') ?? 1e-3) } },
     { name: `int4 ${granularity === 'group' ? 'groups of 32' : 'per channel'} + QAT fine-tune with distillation`, upstream: { type: 'quantize', params: quantizeParams }, finetune: { epochs, distill: true, qat: true, learningRate: Number(argument('--qat-lr') ?? 1e-4) } },
   ];
   const only = argument('--only');
@@ -147,7 +148,7 @@ async function main(): Promise<void> {
   const lines = [
     `Measured ${new Date().toISOString().slice(0, 10)} with \`npx tsx scripts/evidence/finetuneEvidence.ts${args}\`: \`fashion-cnn\`, ${trainCount} Fashion-MNIST training images (the first of the bundled train split), ${VALIDATION_IMAGES} validation images (its last), ${epochs} epoch(s), batch 64, Adam, cosine from the learning rate shown, seed 1, distillation from the original (α 0.5, T 4; logits by onnxruntime-node), ${kernels.name} training kernels. Accuracy on the whole test split (${test.y.length} images); the original: ${pct(baseline.web)} (ort-web), ${pct(baseline.native)} (ort-node), ${baseline.sizeBytes} bytes.`,
     '',
-    '| case | upstream block | fine-tune | before: accuracy (ort-web) | after: ort-web | after: ort-node | vs original | file before → after (bytes) | nonzero params before → after | validation (input / epochs) | time |',
+    '| case | upstream block | fine-tune | before: accuracy (ort-web) | after: ort-web | after: ort-node | vs original | file before → after (bytes) | nonzero params before → after | validation per epoch | time |',
     '|---|---|---|---|---|---|---|---|---|---|---|',
     ...results.map((r) => `| ${r.name} | \`${r.upstream}\` | \`${JSON.stringify(r.finetune)}\` | ${pct(r.before.web)} | ${pct(r.after.web)} | ${pct(r.after.native)} | ${(100 * (r.after.web - baseline.web)).toFixed(2)} points | ${r.before.sizeBytes} → ${r.after.sizeBytes} | ${r.before.nonzero} → ${r.after.nonzero} | ${r.validation} % | ${r.seconds.toFixed(0)} s |`),
   ];
