@@ -7,10 +7,7 @@ import { isBlockType, type BlockType } from '../core/pipeline/blockParams';
 import type { PipelineNode } from '../core/pipeline/pipelineSpec';
 import { BlockInspector } from './BlockInspector';
 import { ModelInspector } from './ModelInspector';
-import { installInspectorTestHook } from './inspectorTestHook';
 import './inspector.css';
-
-installInspectorTestHook();
 
 export function Inspector() {
   const selectedId = useEditorStore((s) => s.selectedBlockId);
