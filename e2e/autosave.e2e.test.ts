@@ -5,6 +5,7 @@
 // the open model and the last run's chart and table are all back, without a click. Then the same
 // for a user's own model file (opened from disk, not a sample): after a reload it is open again —
 // its bytes were kept in this browser — and the pipeline still names it by name and SHA-256.
+// Last, autosave data that is damaged or from another version is ignored with a note, never a crash.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -133,5 +134,50 @@ describe('autosave', () => {
     expect(await page.$('[data-testid="model-file-request"]')).toBeNull();
     expect((await savedPipeline(studio)).model).toEqual({ name: 'my-digits.onnx', sha256 });
     await studio.screenshot('autosave-3-own-model-reopened');
+  });
+
+  it('ignores damaged or foreign autosave data with a note, and keeps what still restores', async () => {
+    const { studio } = session;
+    const { page } = studio;
+    const store = (value: unknown) =>
+      page.evaluate(
+        (document) =>
+          new Promise<void>((resolve, reject) => {
+            const open = indexedDB.open('keyval-store');
+            open.onerror = () => reject(open.error);
+            open.onsuccess = () => {
+              const transaction = open.result.transaction('keyval', 'readwrite');
+              transaction.objectStore('keyval').put(document, 'whittle:autosave');
+              transaction.oncomplete = () => resolve();
+              transaction.onerror = () => reject(transaction.error);
+            };
+          }),
+        value,
+      );
+    // Written from a page of the same origin that is not the studio, so no autosave writes over it.
+    // Leaving the studio aborts what it was still loading, and a bare SVG page asks for favicon.ico.
+    studio.allowProblems(/net::ERR_ABORTED|favicon\.ico/);
+    await page.goto(`${studio.url}favicon.svg`);
+    await store({
+      type: 'whittle-autosave',
+      version: 1,
+      savedAt: 'yesterday',
+      pipeline: { type: 'whittle-pipeline', version: 1, nodes: [{ id: 'model', type: 'model' }, { id: 'q', type: 'quantize', params: { bits: 5 } }], edges: [{ source: 'model', target: 'q' }] },
+      model: { kind: 'sample', id: 'mnist-cnn' },
+      run: { status: 'done', results: 'not results' },
+    });
+    await page.goto(studio.url);
+    await studio.waitForModel('mnist-cnn.onnx');
+    const notes = (await (await page.waitForSelector('[data-testid="autosave-notes"]')).textContent()) ?? '';
+    expect(notes).toContain("The autosaved pipeline could not be restored (node 'q': bits must be one of 2, 3, 4, 8, 16; got 5)");
+    expect(notes).toContain('The results of the last run could not be shown again');
+    expect(await page.$('[data-testid="results-panel"]')).toBeNull();
+    await studio.screenshot('autosave-4-damaged-data-noted');
+
+    await page.goto(`${studio.url}favicon.svg`);
+    await store({ type: 'whittle-autosave', version: 99, pipeline: 'from the future' });
+    await page.goto(studio.url);
+    await studio.waitForModel('fashion-cnn.onnx');
+    expect(await page.textContent('[data-testid="autosave-notes"]')).toContain('from another version of Whittle (autosave version 99; this one reads 1)');
   });
 });

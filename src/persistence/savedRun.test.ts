@@ -58,6 +58,7 @@ describe('saved runs', () => {
     const saved = savedRunOf(await ranState(), SWEEP)!;
     expect(restoreSavedRun('junk')).toMatchObject({ ok: false, reason: 'the saved run is not an object' });
     expect(restoreSavedRun({ ...saved, status: 'running' })).toMatchObject({ ok: false, reason: expect.stringContaining("status \"running\"") });
+    expect(restoreSavedRun({ ...saved, pipeline: undefined })).toMatchObject({ ok: false, reason: 'the saved run does not say which pipeline ran' });
     expect(restoreSavedRun({ ...saved, pipeline: { ...saved.pipeline, nodes: [] } })).toMatchObject({ ok: false, reason: expect.stringContaining('does not restore') });
     expect(restoreSavedRun({ ...saved, results: { ...saved.results, variants: [{ id: 'x' }] } })).toMatchObject({ ok: false, reason: expect.stringContaining('not a valid results document') });
     const other = pipelineOf([{ id: 'p', type: 'prune', params: {} }]);

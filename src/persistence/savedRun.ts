@@ -70,6 +70,7 @@ function analysisIn(variant: Record<string, unknown>): BlockAnalysis | null {
 export function restoreSavedRun(value: unknown): RestoredRun {
   if (!isObject(value)) return { ok: false, reason: 'the saved run is not an object' };
   if (value.status !== 'done' && value.status !== 'cancelled') return { ok: false, reason: `the saved run's status ${JSON.stringify(value.status)} is not 'done' or 'cancelled'` };
+  if (value.pipeline === undefined) return { ok: false, reason: 'the saved run does not say which pipeline ran' };
   const pipeline = restorePipeline(value.pipeline);
   if (!pipeline.ok) return { ok: false, reason: `the pipeline of the saved run does not restore: ${pipeline.errors.join('; ')}` };
   const plan = planVariants(pipeline.pipeline);
