@@ -122,8 +122,14 @@ describe('blocks dropped onto the model graph', () => {
     const selected = await graph(page).locator('[data-testid="graph-node"][data-selected="true"]').evaluateAll((els) => els.map((el) => el.getAttribute('data-node-id')));
     expect(selected).toEqual(['conv1', 'bn1']);
     expect((await readLayerRows(page)).filter((row) => row.selected).map((row) => row.id)).toEqual(['conv1']);
+    // A row chosen in the layer table becomes the graph's selection.
+    await page.locator('[data-testid="layer-table"] [data-testid="layer-row"][data-layer-id="fc1"]').click();
+    await waitFor('fc1 alone selected on the graph', () => graph(page).locator('[data-testid="graph-node"][data-selected="true"]').evaluateAll((els) => els.map((el) => el.getAttribute('data-node-id'))), (ids) => ids.join() === 'fc1');
     await graph(page).locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
     expect(await graph(page).locator('[data-testid="graph-node"][data-selected="true"]').count()).toBe(0);
+    // The table's selection centred fc1 close up: fit the whole graph again.
+    await graph(page).locator('.react-flow__controls-fitview').click();
+    await page.waitForTimeout(400);
 
     // Select the two layers to scope: a click, then Ctrl+click.
     await graphNode(page, SCOPED[0]!).click();
