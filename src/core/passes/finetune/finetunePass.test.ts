@@ -80,6 +80,7 @@ describe('finetunePass', () => {
     expect(bytesOf(tuned).length).toBe(bytesOf(quantized).length);
     expect(messages.some((m) => m.includes('QAT, distilling (α 0.5, T 4)'))).toBe(true);
     expect(messages.some((m) => m.startsWith('re-quantizing'))).toBe(true);
+    expect(messages.some((m) => /^the input model: validation accuracy \d+\.\d\d %$/.test(m))).toBe(true);
     expect(points.at(-1)!.validationAccuracy).toBeGreaterThan(0.5);
 
     const test = await bundledTestSet('fashion-mnist', 64);

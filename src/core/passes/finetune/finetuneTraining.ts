@@ -76,6 +76,7 @@ export async function runFinetuneTraining(options: FinetuneTrainingOptions): Pro
 
   const accuracies: (number | null)[] = [await validationAccuracy(model, kernels, options.validation, signal)];
   let best = { index: 0, accuracy: accuracies[0] ?? -1, values: snapshot(model) };
+  if (accuracies[0] !== null) options.progress(0, `the input model: validation accuracy ${(100 * accuracies[0]!).toFixed(2)} %`);
   const keepIfBest = (accuracy: number | null) => {
     accuracies.push(accuracy);
     // Without validation labels there is nothing to compare: the latest checkpoint is kept.
