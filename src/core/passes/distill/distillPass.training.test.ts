@@ -44,8 +44,10 @@ describe('distillPass training', () => {
   }, 20_000);
 
   it('alpha = 1 learns from unlabelled images (validation measures agreement with the teacher); alpha < 1 there is an error that says what to do', async () => {
-    const { report, points } = await runStudent({ student: { template: 'mlp-tiny' }, alpha: 1, batchSize: 16, learningRate: 0.01 }, { labelled: false, trainImages: 320 });
+    const { report, points, memo } = await runStudent({ student: { template: 'mlp-tiny' }, alpha: 1, batchSize: 16, learningRate: 0.01 }, { labelled: false, trainImages: 320, withMemo: true });
     expect(report.validationMeasures).toBe('agreement');
+    // the teacher's logits of both sets went into the runtime's memo, keyed by teacher, data and cap
+    expect([...memo.keys()]).toEqual(['train', 'validation'].map((set) => `distill teacher logits\nfashion-cnn\nfashion-mnist 320 false\nall\n${set}`));
     expect(report.history[0]!.accuracy).toBeGreaterThan(0.3); // agreement with the teacher's top-1 while training
     expect(points.at(-1)!.validationAccuracy).toBeGreaterThan(0.3);
     const { ctx } = await distillTestContext({ trainImages: 64, validationImages: 32, labelled: false });

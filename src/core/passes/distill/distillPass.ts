@@ -24,7 +24,7 @@ import { buildStudent, type SampleModelSource } from './buildStudent.js';
 import { resolveDistillParams, type DistillParams } from './DistillParams.js';
 import { withDistillReport } from './DistillReport.js';
 import type { StudentShape } from './studentTemplates.js';
-import { teacherLogits } from './teacherLogits.js';
+import { teacherLogits, type TeacherLogitOptions, type TeacherRun } from './teacherLogits.js';
 
 const PASS = 'distill';
 /** Training steps per point of the live loss curve. */
@@ -78,10 +78,13 @@ async function distill(teacher: Graph, rawParams: Partial<DistillParams>, ctx: P
   ctx.progress(0, 'running the teacher on the training images');
   const bytes = encodeModel(modelFromGraph(teacher));
   const run = { bytes, hash: await sha256Hex(bytes), inputName: io.inputName, outputName: io.outputName, run: ctx.calibration.run };
-  const teacherTrain = await teacherLogits(run, trainSet, ctx, (done, total) => ctx.progress((TEACHER_SHARE * done) / total, `teacher logits: ${done} of ${total} images`));
+  const teacherTrain = await teacherLogits(run, trainSet, ctx, {
+    onBatch: (done, total) => ctx.progress((TEACHER_SHARE * done) / total, `teacher logits: ${done} of ${total} images`),
+    ...memoFor(training, params, 'train'),
+  });
   if (teacherTrain.cached) ctx.progress(TEACHER_SHARE, `teacher logits: reused for these ${imageCount(trainSet)} images`);
   const shape = studentShape(teacher, trainSet, teacherTrain.classes);
-  const validation = await validationData(run, training.validation, shape.classes, ctx);
+  const validation = await validationData(run, training.validation, shape.classes, ctx, memoFor(training, params, 'validation'));
   throwIfCancelled(ctx, PASS);
 
   ctx.progress(TEACHER_SHARE, 'building the student');
@@ -158,14 +161,30 @@ async function distill(teacher: Graph, rawParams: Partial<DistillParams>, ctx: P
   });
 }
 
+/**
+ * The runtime's memo for the teacher's logits, keyed by what they depend on: the teacher (the block's
+ * input), the data, the training-image cap and which images. Absent keys: the module cache instead.
+ */
+function memoFor(training: TrainingContext, params: DistillParams, images: 'train' | 'validation'): TeacherLogitOptions {
+  if (!training.memo || !training.keys) return {};
+  const key = `distill teacher logits\n${training.keys.input}\n${training.keys.data}\n${params.trainSamples ?? 'all'}\n${images}`;
+  return { memo: { store: training.memo, key } };
+}
+
 /** Validation images with labels — their own, or the teacher's top-1 when they have none. */
-async function validationData(run: Parameters<typeof teacherLogits>[0], set: ImageSet, classes: number, ctx: PassContext): Promise<{ data: Dataset; measures: 'accuracy' | 'agreement' } | null> {
+async function validationData(
+  run: TeacherRun,
+  set: ImageSet,
+  classes: number,
+  ctx: PassContext,
+  memo: TeacherLogitOptions,
+): Promise<{ data: Dataset; measures: 'accuracy' | 'agreement' } | null> {
   const n = imageCount(set);
   if (n === 0) return null;
   const batch = takeImageBatch(set, 0, n);
   let labels = batch.y;
   if (!labels) {
-    const { logits } = await teacherLogits(run, set, ctx);
+    const { logits } = await teacherLogits(run, set, ctx, memo);
     labels = argmaxRows(new Tensor([n, classes], logits));
   }
   return { data: { x: batch.x, y: labels, n, sampleShape: batch.shape.slice(1) }, measures: batch.y ? 'accuracy' : 'agreement' };

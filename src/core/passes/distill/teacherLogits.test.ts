@@ -36,7 +36,7 @@ describe('teacherLogits', () => {
     const calls: { images: number }[] = [];
     const teacher = await teacherRun(1, calls);
     const progress: number[] = [];
-    const first = await teacherLogits(teacher, images, ctx, (done) => progress.push(done), 100);
+    const first = await teacherLogits(teacher, images, ctx, { onBatch: (done) => progress.push(done), batchSize: 100 });
     expect(calls.map((c) => c.images)).toEqual([100, 100, 50]);
     expect(progress).toEqual([100, 200, 250]);
     expect(first).toMatchObject({ classes: 10, cached: false });
@@ -64,6 +64,21 @@ describe('teacherLogits', () => {
     expect((await teacherLogits(teacher, set(8), ctx)).cached).toBe(true);
     expect((await teacherLogits(teacher, set(0), ctx)).cached).toBe(false);
   }, 20_000);
+
+  it('with the runtime\'s memo and key, keeps the logits there (not in the module cache) and finds them by that key', async () => {
+    const calls: { images: number }[] = [];
+    const teacher = await teacherRun(1, calls);
+    const held = new Map<string, { value: unknown; bytes: number }>();
+    const store = { get: (key: string) => held.get(key)?.value, set: (key: string, value: unknown, bytes: number) => void held.set(key, { value, bytes }) };
+    const images: ImageSet = { x: new Float32Array(3 * 784).fill(0.5), shape: [3, 1, 28, 28], y: null };
+    const first = await teacherLogits(teacher, images, ctx, { memo: { store, key: 'teacher|data|train' } });
+    expect(first.cached).toBe(false);
+    expect([...held].map(([key, { bytes }]) => [key, bytes])).toEqual([['teacher|data|train', 3 * 10 * 4]]);
+    expect(cachedTeacherLogitSets()).toBe(0);
+    expect(await teacherLogits(teacher, images, ctx, { memo: { store, key: 'teacher|data|train' } })).toMatchObject({ cached: true, classes: 10 });
+    expect((await teacherLogits(teacher, images, ctx, { memo: { store, key: 'teacher|data|validation' } })).cached).toBe(false);
+    expect(calls).toHaveLength(2);
+  });
 
   it('stops between batches when cancelled', async () => {
     const controller = new AbortController();

@@ -1,12 +1,13 @@
 // The teacher's logits for a set of images, computed once with ONNX Runtime (the pass context's
-// RunModel, in batches) and kept in a small module-level cache keyed by the teacher's content hash
-// and the images' content hash, so a sweep over students, temperatures or epochs runs the teacher
-// once per dataset. The cache is bounded (entries and total floats) and forgets the least recently
-// used entry first.
+// RunModel, in batches) and reused, so a sweep over students, temperatures or epochs runs the teacher
+// once per dataset. Where the runtime gives a TrainingMemo and a key (the executor's content keys of
+// the teacher and the data), the memo holds them — it outlives the call in the engine worker and the
+// CLI; otherwise a small module-level cache keyed by the teacher's and the images' content hashes,
+// bounded in entries and floats, least recently used first out.
 import { takeImageBatch } from '../../eval/datasets/imageBatch.js';
 import { imageCount, type ImageSet } from '../../eval/datasets/Dataset.js';
 import { sha256Hex } from '../../pipeline/cacheKey.js';
-import { PassError, throwIfCancelled, yieldToEventLoop, type PassContext, type RunModel } from '../Pass.js';
+import { PassError, throwIfCancelled, yieldToEventLoop, type PassContext, type RunModel, type TrainingMemo } from '../Pass.js';
 
 /** Images per ONNX Runtime call: big enough that session set-up is paid rarely, small enough for memory. */
 export const TEACHER_BATCH = 2048;
@@ -61,23 +62,26 @@ export interface TeacherRun {
   run: RunModel;
 }
 
+export interface TeacherLogitOptions {
+  /** Reports progress after each batch. */
+  onBatch?: (done: number, total: number) => void;
+  /** Images per ONNX Runtime call; TEACHER_BATCH unless told. */
+  batchSize?: number;
+  /** The runtime's memo and a key naming the teacher and exactly these images; without it, the module cache. */
+  memo?: { store: TrainingMemo; key: string };
+}
+
 /**
- * (N, classes) logits of the teacher for every image, in order: from the cache, or from ONNX Runtime
- * in batches (TEACHER_BATCH images unless told). `onBatch(done, total)` reports progress; cancellation is checked
- * between batches.
+ * (N, classes) logits of the teacher for every image, in order: from the memo or the cache, or from
+ * ONNX Runtime in batches. Cancellation is checked between batches.
  */
-export async function teacherLogits(
-  teacher: TeacherRun,
-  images: ImageSet,
-  ctx: PassContext,
-  onBatch?: (done: number, total: number) => void,
-  batchSize = TEACHER_BATCH,
-): Promise<{ logits: Float32Array; classes: number; cached: boolean }> {
+export async function teacherLogits(teacher: TeacherRun, images: ImageSet, ctx: PassContext, options: TeacherLogitOptions = {}): Promise<{ logits: Float32Array; classes: number; cached: boolean }> {
+  const { onBatch, batchSize = TEACHER_BATCH, memo } = options;
   const total = imageCount(images);
-  const key = `${teacher.hash}|${teacher.outputName}|${await imagesKey(images)}`;
-  const hit = cache.get(key);
-  if (hit) {
-    remember(key, hit);
+  const key = memo ? memo.key : `${teacher.hash}|${teacher.outputName}|${await imagesKey(images)}`;
+  const hit = memo ? memo.store.get(key) : cache.get(key);
+  if (hit instanceof Float32Array && hit.length > 0 && hit.length % total === 0) {
+    if (!memo) remember(key, hit);
     return { logits: hit, classes: hit.length / total, cached: true };
   }
   let logits: Float32Array | null = null;
@@ -100,6 +104,7 @@ export async function teacherLogits(
     onBatch?.(start + rows, total);
     await yieldToEventLoop();
   }
-  remember(key, logits!);
+  if (memo) memo.store.set(key, logits!, logits!.byteLength);
+  else remember(key, logits!);
   return { logits: logits!, classes, cached: false };
 }

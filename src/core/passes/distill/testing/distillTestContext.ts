@@ -46,10 +46,14 @@ export interface DistillTestOptions {
   cancelAfterPoints?: number;
   /** Leave out ctx.training (a pipeline without data). */
   withoutTraining?: boolean;
+  /** Give ctx.training a memo (returned) and content keys, as the executor's services do. */
+  withMemo?: boolean;
 }
 
 export interface DistillTestContext {
   ctx: PassContext;
+  /** What the pass put in the memo (withMemo), by key. */
+  memo: Map<string, unknown>;
   points: TrainingPoint[];
   progress: { fraction: number; message?: string }[];
 }
@@ -59,6 +63,7 @@ export async function distillTestContext(options: DistillTestOptions): Promise<D
   const total = train.shape[0];
   const labelled = options.labelled ?? true;
   const points: TrainingPoint[] = [];
+  const memo = new Map<string, unknown>();
   const progress: DistillTestContext['progress'] = [];
   const controller = new AbortController();
   const trainImages = sliceImages(train, 0, options.trainImages, labelled);
@@ -82,7 +87,10 @@ export async function distillTestContext(options: DistillTestOptions): Promise<D
         if (options.cancelAfterPoints !== undefined && points.length >= options.cancelAfterPoints) controller.abort();
       },
       stopRequested: () => options.stopAfterPoints !== undefined && points.length >= options.stopAfterPoints,
+      ...(options.withMemo
+        ? { keys: { input: 'fashion-cnn', original: 'fashion-cnn', data: `fashion-mnist ${options.trainImages} ${labelled}` }, memo: { get: (key: string) => memo.get(key), set: (key: string, value: unknown) => void memo.set(key, value) } }
+        : {}),
     };
   }
-  return { ctx, points, progress };
+  return { ctx, points, progress, memo };
 }
