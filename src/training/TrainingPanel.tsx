@@ -14,7 +14,7 @@ import { CartesianGrid, Line, LineChart, XAxis, YAxis } from 'recharts';
 import { plainTick } from '../charts/plainTick';
 import { useRunStore } from '../stores/runStore';
 import { etaSecondsOf, useTrainingStore, type TrainingCurve, type TrainingStatus } from '../stores/trainingStore';
-import { accuracyCurve, formatEta, lossCurve, type AccuracyPoint, type LossPoint } from './trainingCurveData';
+import { accuracyAxis, accuracyCurve, formatEta, lossCurve, type AccuracyPoint, type LossPoint } from './trainingCurveData';
 import './training.css';
 
 const CHART_MARGIN = { top: 8, right: 12, bottom: 2, left: 2 };
@@ -34,7 +34,7 @@ const STATUS_TEXT: Record<TrainingStatus, string> = {
 
 const epochTick = plainTick<number>((value) => (Number.isInteger(value) ? String(value) : value.toFixed(1)), { axis: 'x' });
 const lossTick = plainTick<number>((value) => (value >= 10 ? value.toFixed(0) : value >= 1 ? value.toFixed(1) : value.toFixed(2)), { axis: 'y' });
-const percentTick = plainTick<number>((value) => `${value.toFixed(0)} %`, { axis: 'y' });
+const percentTicks = [0, 1].map((decimals) => plainTick<number>((value) => `${value.toFixed(decimals)} %`, { axis: 'y' }));
 
 /** Whole-epoch ticks from 0 to `epochs`, at most 6 of them. */
 function epochTicks(epochs: number): number[] {
@@ -61,6 +61,7 @@ const LossChart = memo(function LossChart({ data, epochs }: { data: LossPoint[];
 
 const AccuracyChart = memo(function AccuracyChart({ data, epochs }: { data: AccuracyPoint[]; epochs: number }) {
   const ticks = useMemo(() => epochTicks(epochs), [epochs]);
+  const axis = useMemo(() => accuracyAxis(data), [data]);
   return (
     <figure className="training-chart" data-testid="training-accuracy-chart" data-points={data.length} data-last-accuracy={data.at(-1)?.accuracy ?? ''}>
       <figcaption>Validation accuracy</figcaption>
@@ -68,7 +69,7 @@ const AccuracyChart = memo(function AccuracyChart({ data, epochs }: { data: Accu
         <LineChart responsive style={CHART_STYLE} data={data} margin={CHART_MARGIN}>
           <CartesianGrid vertical={false} />
           <XAxis type="number" dataKey="epoch" domain={[0, epochs]} ticks={ticks} interval={0} tick={epochTick} height={X_AXIS_HEIGHT} />
-          <YAxis type="number" domain={['auto', 'auto']} tick={percentTick} width={Y_AXIS_WIDTH} />
+          <YAxis type="number" domain={axis.domain} ticks={axis.ticks} interval={0} tick={percentTicks[axis.decimals]} width={Y_AXIS_WIDTH} />
           <Line type="linear" dataKey="accuracy" stroke="var(--ok)" strokeWidth={1.5} dot={{ r: 3 }} isAnimationActive={false} />
         </LineChart>
       </div>
@@ -132,7 +133,7 @@ export function TrainingPanel() {
           Training <span className="training-block">{curve.variantId}</span> <span className="training-type">{curve.type}</span>
         </h3>
         <span className={`training-status is-${curve.status}`} data-testid="training-status">
-          {STATUS_TEXT[curve.status]}
+          {curve.status === 'done' && curve.stopRequested ? 'stopped early — kept the best checkpoint' : STATUS_TEXT[curve.status]}
         </span>
         {order.length > 1 && (
           <select className="training-picker" aria-label="Training block to show" value={curve.variantId} onChange={(event) => setPicked(event.target.value)}>

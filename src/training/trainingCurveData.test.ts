@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { TrainingPoint } from '../core/passes/Pass';
-import { accuracyCurve, epochPosition, formatEta, lossCurve } from './trainingCurveData';
+import { accuracyAxis, accuracyCurve, epochPosition, formatEta, lossCurve } from './trainingCurveData';
 
 const point = (epoch: number, step: number, loss: number, validationAccuracy?: number): TrainingPoint => ({
   epoch,
@@ -57,5 +57,12 @@ describe('training curve data', () => {
     expect(formatEta(41.6)).toBe('42 s');
     expect(formatEta(65)).toBe('1 min 05 s');
     expect(formatEta(3 * 3600 + 7 * 60)).toBe('3 h 07 min');
+  });
+
+  it('spans the accuracy axis around the points with distinct tick labels', () => {
+    expect(accuracyAxis([{ epoch: 1, accuracy: 90.99 }, { epoch: 2, accuracy: 90.93 }])).toEqual({ domain: [89, 92], ticks: [89, 89.75, 90.5, 91.25, 92], decimals: 1 });
+    expect(accuracyAxis([{ epoch: 1, accuracy: 60.2 }, { epoch: 2, accuracy: 81.1 }])).toMatchObject({ domain: [59, 83], decimals: 0 });
+    expect(accuracyAxis([{ epoch: 1, accuracy: 99.9 }]).domain).toEqual([98, 100]);
+    expect(accuracyAxis([]).domain).toEqual([0, 100]);
   });
 });

@@ -53,3 +53,17 @@ export function formatEta(seconds: number | null): string {
   if (minutes < 60) return `${minutes} min ${String(whole % 60).padStart(2, '0')} s`;
   return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
 }
+
+/**
+ * The accuracy axis: whole percents around the points (a point of room each side, within 0–100) and
+ * five evenly spaced ticks, labelled with a decimal when they are less than a point apart — so close
+ * accuracies never share one label.
+ */
+export function accuracyAxis(points: readonly AccuracyPoint[]): { domain: [number, number]; ticks: number[]; decimals: number } {
+  const values = points.map((point) => point.accuracy);
+  const low = values.length > 0 ? Math.max(0, Math.floor(Math.min(...values)) - 1) : 0;
+  const high = values.length > 0 ? Math.min(100, Math.ceil(Math.max(...values)) + 1) : 100;
+  const span = Math.max(high - low, 1e-9);
+  const ticks = Array.from({ length: 5 }, (_, i) => low + (span * i) / 4);
+  return { domain: [low, high], ticks, decimals: span / 4 < 1 ? 1 : 0 };
+}
