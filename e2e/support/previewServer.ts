@@ -1,8 +1,11 @@
 // Global setup for the end-to-end run: serves the built app (dist/) with `vite preview` on a free
 // port, using the project's vite.config.ts so the cross-origin-isolation headers are the real ones,
 // hands the URL to the tests (inject('studioUrl')) and stops the server afterwards.
+// WHITTLE_E2E_DIST names another build folder (`vite build --outDir /tmp/mine`, then
+// `WHITTLE_E2E_DIST=/tmp/mine npx vitest run --config e2e/vitest.config.ts ...`): several people
+// working in one tree then never serve a dist/ that someone else is rebuilding underneath them.
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { preview } from 'vite';
 import type { TestProject } from 'vitest/node';
@@ -16,14 +19,25 @@ declare module 'vitest' {
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
+/** The built studio to serve: $WHITTLE_E2E_DIST (absolute, or relative to the repository) or dist/. */
+export function studioBuildDir(env: NodeJS.ProcessEnv = process.env): string {
+  const named = env.WHITTLE_E2E_DIST?.trim();
+  return resolve(repoRoot, named ? named : 'dist');
+}
+
 export default async function startPreviewServer(project: TestProject): Promise<() => Promise<void>> {
-  if (!existsSync(join(repoRoot, 'dist', 'index.html'))) {
-    throw new Error('dist/index.html is missing: build the app first (`npm run test:e2e` runs `vite build` before the tests)');
+  const outDir = studioBuildDir();
+  if (!existsSync(join(outDir, 'index.html'))) {
+    const how = process.env.WHITTLE_E2E_DIST
+      ? `build into it first (\`npx vite build --outDir ${outDir}\`), or unset WHITTLE_E2E_DIST to serve dist/`
+      : 'build the app first (`npm run test:e2e` runs `vite build` before the tests)';
+    throw new Error(`${join(outDir, 'index.html')} is missing: ${how}`);
   }
   const server = await preview({
     root: repoRoot,
     configFile: join(repoRoot, 'vite.config.ts'),
     logLevel: 'warn',
+    build: { outDir },
     // Port 0: the operating system picks a free one, so parallel runs on one machine never collide.
     preview: { host: '127.0.0.1', port: 0, strictPort: true, open: false },
   });
