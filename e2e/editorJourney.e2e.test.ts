@@ -48,25 +48,51 @@ interface LongTask {
   duration: number;
 }
 
+interface LongFrame {
+  duration: number;
+  /** What ran in it, longest first: "invoker (source:function) ms". */
+  scripts: string[];
+}
+
+/** Records main-thread long tasks (over 50 ms) and long animation frames with their scripts, from now on. */
 async function recordLongTasks(page: Page): Promise<void> {
   await page.evaluate(() => {
-    const record = window as unknown as { whittleLongTasks?: LongTask[]; whittleLongTaskObserver?: PerformanceObserver };
-    record.whittleLongTaskObserver?.disconnect();
+    type Recorder = { whittleLongTasks?: LongTask[]; whittleLongFrames?: LongFrame[]; whittleObservers?: PerformanceObserver[] };
+    const record = window as unknown as Recorder;
+    record.whittleObservers?.forEach((observer) => observer.disconnect());
     record.whittleLongTasks = [];
-    record.whittleLongTaskObserver = new PerformanceObserver((list) => {
+    record.whittleLongFrames = [];
+    const tasks = new PerformanceObserver((list) => {
       for (const entry of list.getEntries()) record.whittleLongTasks!.push({ start: entry.startTime, duration: entry.duration });
     });
-    record.whittleLongTaskObserver.observe({ type: 'longtask' });
+    tasks.observe({ type: 'longtask' });
+    // Long animation frames name the scripts that made them (Chromium), which long tasks do not.
+    const frames = new PerformanceObserver((list) => {
+      for (const entry of list.getEntries() as (PerformanceEntry & { scripts?: { invoker: string; sourceURL: string; sourceFunctionName: string; duration: number }[] })[]) {
+        const scripts = [...(entry.scripts ?? [])]
+          .sort((a, b) => b.duration - a.duration)
+          .slice(0, 3)
+          .map((script) => `${script.invoker} (${script.sourceURL.split('/').pop()}:${script.sourceFunctionName || '?'}) ${Math.round(script.duration)} ms`);
+        record.whittleLongFrames!.push({ duration: entry.duration, scripts });
+      }
+    });
+    frames.observe({ type: 'long-animation-frame' });
+    record.whittleObservers = [tasks, frames];
   });
 }
 
-async function takeLongTasks(page: Page): Promise<LongTask[]> {
-  return page.evaluate(() => (window as unknown as { whittleLongTasks?: LongTask[] }).whittleLongTasks ?? []);
+async function takeLongTasks(page: Page): Promise<{ tasks: LongTask[]; longestFrame: LongFrame | null }> {
+  return page.evaluate(() => {
+    const record = window as unknown as { whittleLongTasks?: LongTask[]; whittleLongFrames?: LongFrame[] };
+    const frames = record.whittleLongFrames ?? [];
+    return { tasks: record.whittleLongTasks ?? [], longestFrame: frames.reduce<LongFrame | null>((longest, frame) => (longest === null || frame.duration > longest.duration ? frame : longest), null) };
+  });
 }
 
-function describeLongTasks(tasks: readonly LongTask[]): string {
+function describeLongTasks({ tasks, longestFrame }: { tasks: readonly LongTask[]; longestFrame: LongFrame | null }): string {
   const durations = tasks.map((task) => Math.round(task.duration));
-  return `${durations.length} long tasks, longest ${Math.max(0, ...durations)} ms: [${durations.join(', ')}]`;
+  const frame = longestFrame ? `; longest frame ${Math.round(longestFrame.duration)} ms: ${longestFrame.scripts.join(', ') || 'no script (layout, paint or GC)'}` : '';
+  return `${durations.length} long tasks, longest ${Math.max(0, ...durations)} ms: [${durations.join(', ')}]${frame}`;
 }
 
 interface NodeView {

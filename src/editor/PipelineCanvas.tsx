@@ -141,14 +141,17 @@ function PipelineCanvasInner() {
     };
   }, [fitView]);
 
-  // A block selected from elsewhere (a palette click, the model graph) is brought into view — once
-  // React Flow has measured it, which for a block just added takes a frame or two.
+  // A block shown from elsewhere (a palette click: editorStore.showBlock) is brought into view — once
+  // React Flow has measured it, which for a block just added takes a frame or two. A block dropped
+  // on the canvas is where the user put it, and stays there.
+  const revealRequest = useEditorStore((s) => s.revealRequest);
   useEffect(() => {
-    if (selectedBlockId === null) return;
+    const id = useEditorStore.getState().selectedBlockId;
+    if (revealRequest === 0 || id === null) return;
     let frame = 0;
     let tries = 0;
     const reveal = () => {
-      const node = getInternalNode(selectedBlockId);
+      const node = getInternalNode(id);
       const container = containerRef.current;
       if (!container) return;
       if (!node?.measured.width || !node.measured.height) {
@@ -165,7 +168,7 @@ function PipelineCanvasInner() {
     };
     frame = requestAnimationFrame(reveal);
     return () => cancelAnimationFrame(frame);
-  }, [selectedBlockId, getInternalNode, getViewport, fitView]);
+  }, [revealRequest, getInternalNode, getViewport, fitView]);
 
   const onNodesChange = useCallback((changes: NodeChange<BlockFlowNode>[]) => {
     // Removal goes through the store (onDelete); everything else is React Flow's own bookkeeping.

@@ -32,7 +32,8 @@ describe('useEditorStore', () => {
   it('switches the centre view, and showBlock brings the pipeline forward', () => {
     useEditorStore.getState().setCenterView('model');
     expect(useEditorStore.getState().centerView).toBe('model');
+    const before = useEditorStore.getState().revealRequest;
     useEditorStore.getState().showBlock('q');
-    expect(useEditorStore.getState()).toMatchObject({ centerView: 'pipeline', selectedBlockId: 'q' });
+    expect(useEditorStore.getState()).toMatchObject({ centerView: 'pipeline', selectedBlockId: 'q', revealRequest: before + 1 });
   });
 });

@@ -14,8 +14,10 @@ export interface EditorState {
   selectBlock(id: string | null): void;
   centerView: CenterView;
   setCenterView(view: CenterView): void;
-  /** Selects a node and brings the pipeline canvas forward to show it. */
+  /** Selects a node and brings the pipeline canvas forward to show it (in view). */
   showBlock(id: string): void;
+  /** Bumped by showBlock: the canvas brings the selected node into view when it changes. */
+  revealRequest: number;
 }
 
 function exists(id: string): boolean {
@@ -25,6 +27,7 @@ function exists(id: string): boolean {
 export const useEditorStore = create<EditorState>()((set) => ({
   selectedBlockId: null,
   centerView: 'pipeline',
+  revealRequest: 0,
 
   selectBlock(id) {
     set({ selectedBlockId: id !== null && exists(id) ? id : null });
@@ -33,7 +36,7 @@ export const useEditorStore = create<EditorState>()((set) => ({
     set({ centerView: view });
   },
   showBlock(id) {
-    if (exists(id)) set({ selectedBlockId: id, centerView: 'pipeline' });
+    if (exists(id)) set((state) => ({ selectedBlockId: id, centerView: 'pipeline', revealRequest: state.revealRequest + 1 }));
   },
 }));
 
