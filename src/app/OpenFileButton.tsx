@@ -1,15 +1,14 @@
 // The Open button: a hidden multi-file input, so a model can be opened together with its
-// external-data files.
+// external-data files, or a .whittle.json pipeline (openStudioFiles tells them apart).
 import { useRef, type ChangeEvent } from 'react';
-import { useModelStore } from '../stores/modelStore';
+import { openStudioFiles } from './openStudioFiles';
 
 export function OpenFileButton() {
   const inputRef = useRef<HTMLInputElement>(null);
-  const openFiles = useModelStore((s) => s.openFiles);
   const onChange = (event: ChangeEvent<HTMLInputElement>) => {
     const files = [...(event.target.files ?? [])];
     event.target.value = ''; // choosing the same file again must fire change again
-    void openFiles(files);
+    openStudioFiles(files);
   };
   return (
     <>
@@ -23,7 +22,7 @@ export function OpenFileButton() {
         ref={inputRef}
         type="file"
         multiple
-        accept=".onnx,.data,.bin,*"
+        accept=".onnx,.json,.data,.bin,*"
         data-testid="open-file-input"
         className="visually-hidden"
         tabIndex={-1}
