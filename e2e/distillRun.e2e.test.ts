@@ -1,6 +1,6 @@
 // A distillation run in the studio (issue 7's evidence), the way a person does it: the studio opens
 // its default sample (Fashion CNN), the user opens a pipeline file with a distill block — a
-// half-width student, 2 epochs on 3,000 training images (trainSamples keeps it short) — turns on
+// half-width student, 2 epochs on 2,000 training images (trainSamples keeps it short) — turns on
 // Quick and clicks Run. The block trains in the engine worker on the bundled Fashion-MNIST train
 // split: the training panel appears, its loss curve grows while it trains (read several times),
 // the validation accuracy gets a point per epoch, and when the block is done the Pareto chart has
@@ -136,7 +136,7 @@ describe('a distillation run in the studio', () => {
     async () => {
       const { studio, files } = session;
       const page = studio.page;
-      const pipeline = distillPipeline('d', { student: { width: 0.5 }, epochs: 2, batchSize: 32, trainSamples: 3000 });
+      const pipeline = distillPipeline('d', { student: { width: 0.5 }, epochs: 2, batchSize: 32, trainSamples: 2000 });
       const path = await files.write({ name: 'fashion-cnn-distill.whittle.json', bytes: new TextEncoder().encode(JSON.stringify(pipeline)) });
       await openPipeline(page, path);
       await page.check(SEL.quickToggle);
@@ -165,7 +165,7 @@ describe('a distillation run in the studio', () => {
 
       // Shown while training: the block, epoch and step, an ETA.
       expect(midway).not.toBeNull();
-      expect(midway!.panel).toMatchObject({ variant: 'd', epoch: expect.stringMatching(/^[12] \/ 2$/), step: expect.stringMatching(/^\d+ \/ 94$/) });
+      expect(midway!.panel).toMatchObject({ variant: 'd', epoch: expect.stringMatching(/^[12] \/ 2$/), step: expect.stringMatching(/^\d+ \/ 63$/) });
       expect(midway!.panel!.eta).toMatch(/^(\d+ s|\d+ min \d\d s|—)$/);
       // It updated: more than one size of curve was on screen, each larger than the last.
       expect(counts.length).toBeGreaterThan(1);
