@@ -2,7 +2,7 @@
 // (every reason, and that the pipeline shown is unchanged), what a good load noted, and why a run
 // could not start. Each can be dismissed.
 import { useShallow } from 'zustand/react/shallow';
-import { usePipelineStore } from '../stores/pipelineStore';
+import { EDIT_SOURCE, usePipelineStore } from '../stores/pipelineStore';
 import { useRunStore } from '../stores/runStore';
 
 function DismissButton({ onClick }: { onClick: () => void }) {
@@ -22,7 +22,7 @@ export function PipelineMessages() {
       {problem && (
         <div className="pipeline-problem" role="alert" data-testid="pipeline-problem">
           <div className="message-head">
-            <strong>{problem.source} could not be opened</strong>
+            <strong>{problem.source === EDIT_SOURCE ? 'The edit was refused' : `${problem.source} could not be opened`}</strong>
             <DismissButton onClick={dismissProblem} />
           </div>
           <ul>

@@ -68,6 +68,9 @@ export interface PipelineState {
 
 export const PIPELINE_FILE_SUFFIX = '.whittle.json';
 
+/** The `problem.source` of an edit refused in production (a bug, reported rather than thrown). */
+export const EDIT_SOURCE = 'an edit';
+
 /** Files that open as a pipeline rather than as a model: .whittle.json, and any .json. */
 export function isPipelineFileName(name: string): boolean {
   return name.toLowerCase().endsWith('.json');
@@ -243,7 +246,7 @@ export const usePipelineStore = create<PipelineState>()(
           const message = `internal: an edit left an invalid pipeline: ${restored.errors.join('; ')}`;
           if (import.meta.env.DEV) throw new Error(message);
           console.error(message);
-          set({ problem: { source: 'the edit', errors: restored.errors } });
+          set({ problem: { source: EDIT_SOURCE, errors: restored.errors } });
           return;
         }
         set({ pipeline: restored.pipeline });
