@@ -15,7 +15,8 @@ import { runPipeline } from '../../core/pipeline/executor/runPipeline';
 import { TrainingStops } from '../../core/pipeline/executor/TrainingStops';
 import { pipelineOf } from '../../core/pipeline/testPipelines';
 import { SAMPLES_DIRECTORY } from '../../core/testing/bundledSamples';
-import { createEnginePipelineApi, createEvalPipelineApi } from '../../../workers/pipeline/pipelineApis';
+import { createEnginePipelineApi, createEvalPipelineApi, type EnginePipelineApi } from '../../../workers/pipeline/pipelineApis';
+import type { ServiceResult } from '../../../workers/protocol';
 import { InThreadWorker } from './testing/InThreadWorker';
 import { createWorkerServices, type PipelineData } from './workerServices';
 
@@ -78,6 +79,46 @@ describe('worker services and training blocks', () => {
     expect(run.variants.map((v) => v.status)).toEqual(['done', 'done']);
     expect(run.notes).toContain("'d': stopped early at your request: the block kept its best checkpoint so far");
     expect(curve.at(-1)!.point.epoch).toBeLessThan(40);
+    services.dispose();
+  });
+
+  // 30 steps an epoch, a point every 20: the first point comes mid-epoch, and Cancel follows it.
+  it('Cancel reaches a block mid-epoch in the worker: the pass stops there, and the run ends cancelled', async () => {
+    const answers: ServiceResult<unknown>[] = [];
+    const services = createWorkerServices({
+      modelFileName: 'fashion-mlp.onnx',
+      datasetsUrl: 'http://127.0.0.1/datasets/',
+      createEngine: () => {
+        const api = createEnginePipelineApi();
+        return new InThreadWorker({
+          ...api,
+          async runPass(...args: Parameters<EnginePipelineApi['runPass']>) {
+            const answer = await api.runPass(...args);
+            answers.push(answer);
+            return answer;
+          },
+        }).asWorker();
+      },
+      createEvaluator: () => new InThreadWorker(createEvalPipelineApi()).asWorker(),
+    });
+    await services.setData(DATA, { latencyRuns: 0 });
+    const controller = new AbortController();
+    let points = 0;
+    const run = await runPipeline(pipelineOf([{ id: 'd', type: 'distill', params: { student: { template: 'mlp-tiny' }, epochs: 40, batchSize: 10, trainSamples: 300 } }]), {
+      services,
+      model: MODEL,
+      signal: controller.signal,
+      onEvent: (event) => {
+        if (event.type !== 'training') return;
+        points += 1;
+        controller.abort();
+      },
+    });
+    expect(run.status).toBe('cancelled');
+    expect(run.variants.map((v) => v.status)).toEqual(['done', 'cancelled']);
+    await expect.poll(() => answers.filter((answer) => !answer.ok).length).toBe(1);
+    expect(answers.find((answer) => !answer.ok)).toMatchObject({ ok: false, error: { name: 'PassCancelledError' } });
+    expect(points).toBe(1);
     services.dispose();
   });
 });

@@ -162,4 +162,14 @@ describe('runPipeline training blocks', () => {
     expect(trainingEvents(events).at(-1)!.point).toMatchObject({ epoch: 2, step: 1 });
     expect(services.callsOf('runPass').map((call) => call.type)).toEqual(['prune', 'distill']);
   });
+
+  it('a crash of the engine while a block trains fails that block only: the worker is restarted and the other variants finish', async () => {
+    const services = new FakeServices();
+    const pipeline = pipelineOf([{ id: 'd', type: 'distill', params: { epochs: 1, temperature: [2, 4] } }]);
+    services.hook = (call) => (call.method === 'runPass' && call.params.temperature === 2 ? 'crash' : 'run');
+    const { run: result } = await run(pipeline, services);
+    expect(statuses(result)).toEqual({ model: 'done', 'd[temperature=2]': 'failed', 'd[temperature=4]': 'done' });
+    expect(result.variants[1]!.message).toBe("node 'd' (distill): the engine worker crashed (worker terminated) while running its pass; the worker was restarted");
+    expect(result.notes).toContain('the engine worker crashed and was restarted');
+  });
 });
