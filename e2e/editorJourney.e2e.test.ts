@@ -1,5 +1,6 @@
 // The editor journey of issue 6 (evidence 1), with real mouse drags in Chromium: the studio opens
-// with the model and its suggested branch (int8 quantize 'q') on the pipeline canvas; the user drags
+// with the model and its suggested branch (int8 quantize 'q') on the pipeline canvas; the user reads
+// Quantize's help page from the palette, then drags
 // Quantize from the palette onto the canvas below 'q', right of its centre (it follows 'q', the
 // nearest node whose centre is left of the drop), then drags from the model's output handle to the
 // new block's input handle, so it takes the original model instead; sets bits to 4 in the
@@ -142,6 +143,15 @@ describe('the editor journey', () => {
         'quantize', 'prune', 'distill', 'finetune', 'lowrank', 'cluster', 'foldbn', 'sensitivity', 'auto',
       ]);
       await studio.screenshot('editor-journey-1-open');
+
+      // Quantize's help page: what it does, when to use it, its parameters with their defaults.
+      await page.click('[data-testid="palette-item"][data-block-type="quantize"] [data-testid="palette-help"]');
+      await page.waitForSelector('[data-testid="block-help"][data-block-type="quantize"]');
+      const bitsHelp = await page.$$eval('[data-testid="block-help"] [data-testid="help-param"][data-param="bits"] td', (cells) => cells.map((cell) => cell.textContent));
+      expect(bitsHelp.slice(0, 2)).toEqual(['bits', '8']);
+      await studio.screenshot('editor-journey-1-help');
+      await page.keyboard.press('Escape');
+      await page.waitForSelector('[data-testid="block-help"]', { state: 'detached' });
 
       // 2. Drag Quantize from the palette to below 'q', right of its centre.
       const paletteQuantize = await boxOf(page, '[data-testid="palette-item"][data-block-type="quantize"] .palette-block');

@@ -1,7 +1,8 @@
 // The help page of one block, as a modal over the studio: what it does, when to use it, and its
 // parameters with their defaults (read from the block vocabulary, so they match what runs). Closes
-// on Escape, on the close button and on a click outside.
-import { useEffect, useRef } from 'react';
+// on Escape, on the close button and on a click outside; keys pressed in it go no further.
+import { useEffect, useRef, type KeyboardEvent } from 'react';
+import { createPortal } from 'react-dom';
 import { BLOCKS, type BlockType } from '../../core/pipeline/blockParams';
 import { BLOCK_LABELS } from '../../charts/blockColors';
 import { valueText } from '../../pipelinePanel/pipelineBlocks';
@@ -40,16 +41,15 @@ function ParamTable({ type, params }: { type: BlockType; params: ParamHelp[] }) 
 export function BlockHelpDialog({ type, onClose }: { type: BlockType; onClose: () => void }) {
   const help = BLOCK_HELP[type];
   const closeRef = useRef<HTMLButtonElement>(null);
-  useEffect(() => {
-    closeRef.current?.focus();
-    const onKeyDown = (event: KeyboardEvent) => {
-      if (event.key === 'Escape') onClose();
-    };
-    window.addEventListener('keydown', onKeyDown);
-    return () => window.removeEventListener('keydown', onKeyDown);
-  }, [onClose]);
-  return (
-    <div className="help-backdrop" onMouseDown={(event) => event.target === event.currentTarget && onClose()}>
+  useEffect(() => closeRef.current?.focus(), []);
+  // Keys stay in the dialog: Delete or Ctrl+Z must not edit the pipeline behind it.
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    event.stopPropagation();
+    if (event.key === 'Escape') onClose();
+  };
+  // In a portal on <body>: no panel's containment or stacking can clip or cover the modal.
+  return createPortal(
+    <div className="help-backdrop" onKeyDown={onKeyDown} onMouseDown={(event) => event.target === event.currentTarget && onClose()}>
       <section className="help-dialog" role="dialog" aria-modal="true" aria-labelledby="help-title" data-testid="block-help" data-block-type={type}>
         <header className="help-header">
           <span className={`help-icon block-tint-${type}`}>
@@ -75,6 +75,7 @@ export function BlockHelpDialog({ type, onClose }: { type: BlockType; onClose: (
           <p className="help-sweep">Any parameter given several values is a sweep: one variant per value, each evaluated and charted.</p>
         </div>
       </section>
-    </div>
+    </div>,
+    document.body,
   );
 }
