@@ -1,14 +1,14 @@
 // Files that cannot be used: a truncated model, text, a tensor whose data disagrees with its dims.
 // Each gets an error banner that names the file and says what is wrong; the model that was open
 // stays open, and the studio still opens a good file afterwards.
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { builtFile } from './support/buildDir';
 import { readLayerRows } from './support/panel';
 import { SAMPLE_FILE_NAME, useStudioSession } from './support/lifecycle';
 import type { StudioFile } from './support/studio';
 import { expectedView, modelFile, residualModel, shortTensorModel, textFile, truncatedFile } from './support/testModels';
 
-const sample: StudioFile = { name: SAMPLE_FILE_NAME, bytes: new Uint8Array(readFileSync(new URL(`../dist/samples/${SAMPLE_FILE_NAME}`, import.meta.url))) };
+const sample: StudioFile = { name: SAMPLE_FILE_NAME, bytes: builtFile(`samples/${SAMPLE_FILE_NAME}`) };
 const sampleView = expectedView(sample);
 
 interface BadFileCase {

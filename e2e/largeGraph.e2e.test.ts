@@ -1,6 +1,8 @@
 // A model with over a thousand operators: it lays out and renders (status ready, every node
 // counted), the canvas keeps its pan, zoom and fit-view controls working, and the layer table
-// shows every layer's total even though it renders only the rows in view.
+// shows every layer's total even though it renders only the rows in view. The graph is the centre's
+// "Model graph" tab; the pipeline canvas beside it is another React Flow, so every selector is
+// scoped to the graph view.
 import { describe, expect, it } from 'vitest';
 import { formatCount, readGraphNodes, readLayerRows, readText } from './support/panel';
 import { useStudioSession } from './support/lifecycle';
@@ -10,8 +12,19 @@ const BLOCKS = 260;
 const file = modelFile('deep-residual-1040.onnx', deepResidualModel(BLOCKS));
 const expected = expectedView(file);
 
+const GRAPH = '[data-testid="graph-view"]';
+const GRAPH_VIEWPORT = `${GRAPH} .react-flow__viewport`;
+
 async function viewportTransform(page: import('playwright-core').Page): Promise<string> {
-  return page.$eval('.react-flow__viewport', (element) => getComputedStyle(element).transform);
+  return page.$eval(GRAPH_VIEWPORT, (element) => getComputedStyle(element).transform);
+}
+
+/** Waits until the graph's viewport has moved away from the transform it had before. */
+async function viewportMovedFrom(page: import('playwright-core').Page, before: string): Promise<void> {
+  await page.waitForFunction(
+    ([selector, previous]) => getComputedStyle(document.querySelector(selector!)!).transform !== previous,
+    [GRAPH_VIEWPORT, before] as const,
+  );
 }
 
 describe('a graph with more than a thousand nodes', () => {
@@ -24,6 +37,7 @@ describe('a graph with more than a thousand nodes', () => {
     const state = await studio.waitForModel(file.name);
     expect(state.nodeCount).toBe(expected.opNodeCount);
     expect(state.error).toBeNull();
+    await studio.showModelGraph();
     // Only nodes in view are in the DOM, and they are real nodes of this model.
     const drawn = await readGraphNodes(studio.page);
     const known = new Set(expected.drawnNodeIds);
@@ -46,16 +60,16 @@ describe('a graph with more than a thousand nodes', () => {
     const { studio } = session;
     const { page } = studio;
     for (const control of ['zoomin', 'zoomout', 'fitview']) {
-      expect(await page.isVisible(`.react-flow__controls-${control}`), `${control} control`).toBe(true);
+      expect(await page.isVisible(`${GRAPH} .react-flow__controls-${control}`), `${control} control`).toBe(true);
     }
 
     const start = await viewportTransform(page);
-    await page.click('.react-flow__controls-zoomout');
-    await page.waitForFunction((before) => getComputedStyle(document.querySelector('.react-flow__viewport')!).transform !== before, start);
+    await page.click(`${GRAPH} .react-flow__controls-zoomout`);
+    await viewportMovedFrom(page, start);
     const zoomedOut = await viewportTransform(page);
 
-    await page.click('.react-flow__controls-zoomin');
-    await page.waitForFunction((before) => getComputedStyle(document.querySelector('.react-flow__viewport')!).transform !== before, zoomedOut);
+    await page.click(`${GRAPH} .react-flow__controls-zoomin`);
+    await viewportMovedFrom(page, zoomedOut);
 
     await studio.fitView();
     const fitted = await viewportTransform(page);
@@ -63,14 +77,14 @@ describe('a graph with more than a thousand nodes', () => {
     await studio.screenshot('large-graph-fit');
 
     // Pan: drag the empty pane with the mouse.
-    const pane = (await page.locator('.react-flow__pane').boundingBox())!;
+    const pane = (await page.locator(`${GRAPH} .react-flow__pane`).boundingBox())!;
     const x = pane.x + pane.width * 0.15;
     const y = pane.y + pane.height * 0.5;
     await page.mouse.move(x, y);
     await page.mouse.down();
     await page.mouse.move(x + 120, y + 80, { steps: 8 });
     await page.mouse.up();
-    await page.waitForFunction((before) => getComputedStyle(document.querySelector('.react-flow__viewport')!).transform !== before, fitted);
+    await viewportMovedFrom(page, fitted);
     await studio.screenshot('large-graph-panned');
   });
 });

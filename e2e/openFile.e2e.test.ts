@@ -133,6 +133,10 @@ describe('a model ONNX Runtime cannot run', () => {
     expect(runtime.modelName).toBe(custom.name);
     const title = await studio.page.getAttribute('[data-testid="runtime-badge"]', 'title');
     expect(title).toContain(custom.name);
+    // Its graph is drawn node for node in the Model graph tab all the same.
+    await studio.fitView();
+    const drawn = await readGraphNodes(studio.page);
+    expect(drawn.map((n) => n.id).sort()).toEqual([...expectedView(custom).drawnNodeIds].sort());
     await studio.screenshot('runtime-cannot-run');
   });
 });

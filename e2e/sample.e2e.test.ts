@@ -1,13 +1,13 @@
 // The studio as a visitor first sees it: the bundled sample opens by itself, its graph is drawn
 // node for node, the side panel describes it as the core does, and ONNX Runtime runs it in
 // WebAssembly with several threads because the page is cross-origin isolated.
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { builtFile, builtText } from './support/buildDir';
 import { readGraphNodes, readIoRows, readLayerRows, readOpCountEntries, readText, formatCount } from './support/panel';
 import { SAMPLE_FILE_NAME, useStudioSession } from './support/lifecycle';
 import { expectedView } from './support/testModels';
 
-const sampleBytes = new Uint8Array(readFileSync(new URL(`../dist/samples/${SAMPLE_FILE_NAME}`, import.meta.url)));
+const sampleBytes = builtFile(`samples/${SAMPLE_FILE_NAME}`);
 const expected = expectedView({ name: SAMPLE_FILE_NAME, bytes: sampleBytes });
 
 describe('the bundled sample', () => {
@@ -78,7 +78,7 @@ describe('the bundled sample', () => {
   });
 
   it("shows the sample's model card: dataset and the test accuracy ONNX Runtime measured", async () => {
-    const card = JSON.parse(readFileSync(new URL(`../dist/samples/${SAMPLE_FILE_NAME.replace('.onnx', '.json')}`, import.meta.url), 'utf8'));
+    const card = JSON.parse(builtText(`samples/${SAMPLE_FILE_NAME.replace('.onnx', '.json')}`));
     const { page } = session.studio;
     expect(await readText(page, '[data-fact="Sample"] dd')).toBe(card.name);
     expect(await readText(page, '[data-fact="Trained on"] dd')).toContain(card.dataset.name);
@@ -88,7 +88,7 @@ describe('the bundled sample', () => {
   it('the sample picker opens another trained sample', async () => {
     const { studio } = session;
     const other = 'fashion-mlp.onnx';
-    const otherExpected = expectedView({ name: other, bytes: new Uint8Array(readFileSync(new URL(`../dist/samples/${other}`, import.meta.url))) });
+    const otherExpected = expectedView({ name: other, bytes: builtFile(`samples/${other}`) });
     await studio.page.selectOption('[data-testid="sample-picker"]', 'fashion-mlp');
     const state = await studio.waitForModel(other);
     expect(state.nodeCount).toBe(otherExpected.opNodeCount);

@@ -5,10 +5,11 @@
 // `WHITTLE_E2E_DIST=/tmp/mine npx vitest run --config e2e/vitest.config.ts ...`): several people
 // working in one tree then never serve a dist/ that someone else is rebuilding underneath them.
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { preview } from 'vite';
 import type { TestProject } from 'vitest/node';
+import { studioBuildDir } from './buildDir';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -18,12 +19,6 @@ declare module 'vitest' {
 }
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-
-/** The built studio to serve: $WHITTLE_E2E_DIST (absolute, or relative to the repository) or dist/. */
-export function studioBuildDir(env: NodeJS.ProcessEnv = process.env): string {
-  const named = env.WHITTLE_E2E_DIST?.trim();
-  return resolve(repoRoot, named ? named : 'dist');
-}
 
 export default async function startPreviewServer(project: TestProject): Promise<() => Promise<void>> {
   const outDir = studioBuildDir();

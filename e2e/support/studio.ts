@@ -40,6 +40,9 @@ const SEL = {
   fileInput: 'input[data-testid="open-file-input"]',
   errorBanner: '[data-testid="error-banner"]',
   runtimeBadge: '[data-testid="runtime-badge"]',
+  modelGraphTab: '[data-testid="center-tab-model"]',
+  pipelineTab: '[data-testid="center-tab-pipeline"]',
+  centerView: '[data-testid="center-view"]',
 } as const;
 export { SEL as selectors };
 
@@ -223,9 +226,28 @@ export class Studio {
     return { dragoverPrevented, dropPrevented, overlayShown };
   }
 
-  /** Clicks React Flow's fit-view control so every node is on screen (and therefore in the DOM). */
+  /** Clicks the centre's "Model graph" tab, as a user does, and waits until the graph is the shown view. */
+  async showModelGraph(): Promise<void> {
+    await this.showCenterView('model', SEL.modelGraphTab);
+  }
+
+  /** Clicks the centre's "Pipeline" tab and waits until the pipeline editor is the shown view. */
+  async showPipeline(): Promise<void> {
+    await this.showCenterView('pipeline', SEL.pipelineTab);
+  }
+
+  private async showCenterView(view: 'model' | 'pipeline', tab: string): Promise<void> {
+    await this.page.locator(tab).click();
+    await this.page.waitForSelector(`${SEL.centerView}[data-view="${view}"]`, { timeout: WAIT_MS });
+  }
+
+  /**
+   * Shows the Model graph tab and clicks its React Flow fit-view control, so every operator node is on
+   * screen (and therefore in the DOM). Scoped to the graph: the pipeline canvas has its own controls.
+   */
   async fitView(): Promise<void> {
-    await this.page.locator('.react-flow__controls-fitview').click();
+    await this.showModelGraph();
+    await this.page.locator(`${SEL.graphView} .react-flow__controls-fitview`).click();
     // The fit is animated over a few frames at most; wait for two frames after it settles.
     await this.page.waitForTimeout(500);
     await this.page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
