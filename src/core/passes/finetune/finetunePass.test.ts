@@ -41,10 +41,10 @@ describe('finetunePass', () => {
   it('trains a pruned float model: its loss falls, pruned weights stay zero, the structure stays, it runs in ORT', async () => {
     const pruneParams = { sparsity: 0.5, pattern: 'unstructured' as const };
     const pruned = await prunePass(sample.graph, pruneParams, (await finetuneContext({ original: sample.graph, trainCount: 1, validationCount: 1 })).ctx);
-    const { ctx, points } = await finetuneContext({ original: sample.graph, lineage: [{ type: 'prune', params: pruneParams }], trainCount: 256, validationCount: 64 });
-    const tuned = await finetunePass(pruned, { epochs: 2, learningRate: 1e-3, distill: false }, ctx);
+    const { ctx, points } = await finetuneContext({ original: sample.graph, lineage: [{ type: 'prune', params: pruneParams }], trainCount: 128, validationCount: 64 });
+    const tuned = await finetunePass(pruned, { epochs: 2, learningRate: 1e-3, distill: false, batchSize: 32 }, ctx);
 
-    expect(await trainingLoss(tuned, 256)).toBeLessThan(await trainingLoss(pruned, 256));
+    expect(await trainingLoss(tuned, 128)).toBeLessThan(await trainingLoss(pruned, 128));
     const before = layerWeights(pruned);
     const after = layerWeights(tuned);
     expect(after.map((w) => w.name)).toEqual(before.map((w) => w.name));
@@ -67,8 +67,10 @@ describe('finetunePass', () => {
     expect(await nativeAccuracy(bytesOf(tuned), test)).toBeCloseTo(web, 2);
   });
 
-  it('QAT on int4: same nodes, names and file size as the input, runs in ORT web and node', async () => {
-    const quantizeParams = { bits: 4 as const, granularity: 'group' as const, groupSize: 32 };
+  it.each([
+    ['QDQ groups of 32', { bits: 4 as const, granularity: 'group' as const, groupSize: 32 }],
+    ['MatMulNBits Gemms, asymmetric', { bits: 4 as const, granularity: 'group' as const, groupSize: 32, format: 'matmulnbits' as const, symmetric: false }],
+  ])('QAT on int4 (%s): same nodes, names and file size as the input, runs in ORT web and node', async (_name, quantizeParams) => {
     const { ctx, points, messages } = await finetuneContext({ original: sample.graph, trainCount: 128, validationCount: 100 });
     const quantized = await quantizePass(sample.graph, quantizeParams, ctx);
     const lineage = [{ type: 'quantize', params: quantizeParams }];
@@ -100,16 +102,16 @@ describe('finetunePass', () => {
   });
 
   it('stops early when asked, keeping the best checkpoint, and cancels with PassCancelledError', async () => {
-    const stopping = await finetuneContext({ original: sample.graph, trainCount: 160, validationCount: 32, stopAfterPoints: 1 });
-    const stopped = await finetunePass(sample.graph, { distill: false, batchSize: 4 }, stopping.ctx);
+    const stopping = await finetuneContext({ original: sample.graph, trainCount: 80, validationCount: 32, stopAfterPoints: 1 });
+    const stopped = await finetunePass(sample.graph, { distill: false, batchSize: 2 }, stopping.ctx);
     // 40 steps a epoch: the first point comes at step 20, and the run stops there.
     expect(stopping.points.map((p) => p.step)).toEqual([20]);
     expect(stopping.messages.some((m) => m.startsWith('stopped early; kept'))).toBe(true);
     expect(stopped.nodes.map(opTypeOf)).toEqual(sample.graph.nodes.map(opTypeOf));
 
     const controller = new AbortController();
-    const cancelling = await finetuneContext({ original: sample.graph, trainCount: 160, validationCount: 32, signal: controller.signal, onPoint: () => controller.abort() });
-    await expect(finetunePass(sample.graph, { distill: false, batchSize: 4 }, cancelling.ctx)).rejects.toBeInstanceOf(PassCancelledError);
+    const cancelling = await finetuneContext({ original: sample.graph, trainCount: 80, validationCount: 32, signal: controller.signal, onPoint: () => controller.abort() });
+    await expect(finetunePass(sample.graph, { distill: false, batchSize: 2 }, cancelling.ctx)).rejects.toBeInstanceOf(PassCancelledError);
   });
 
   it('refuses bad inputs with messages that say what to change', async () => {

@@ -2,7 +2,7 @@
 // scheme the pass writes as QDQ or float16, the recovered weights are bit for bit the pass's own
 // simulation of them and what QAT's fake quantization computes; the recovered model gives ONNX
 // Runtime's logits for the quantized one; quantizing it again with the same params gives the same
-// nodes, names and file size. Layouts with no float counterpart are refused by name.
+// nodes, names and file size (MatMulNBits included). Layouts with no float counterpart are refused by name.
 import { describe, expect, it } from 'vitest';
 import { createJsKernels } from '../../../kernels/js/createJsKernels.js';
 import { createPassKernels } from '../../../kernels/createPassKernels.js';
@@ -33,6 +33,8 @@ const schemes: [string, Partial<QuantizeParams>][] = [
   ['3-bit in int4, per tensor', { bits: 3, granularity: 'tensor' }],
   ['int2 groups of 16, asymmetric', { bits: 2, granularity: 'group', groupSize: 16, symmetric: false }],
   ['float16', { bits: 16 }],
+  ['int4 MatMulNBits Gemms (with QDQ convolutions)', { bits: 4, granularity: 'group', groupSize: 32, format: 'matmulnbits' }],
+  ['uint4 MatMulNBits Gemms with zero points', { bits: 4, granularity: 'group', groupSize: 16, format: 'matmulnbits', symmetric: false }],
 ];
 
 describe('recoverFloatWeights', () => {
@@ -55,8 +57,8 @@ describe('recoverFloatWeights', () => {
     }
   });
 
-  it('gives the logits ONNX Runtime computes for the quantized model', async () => {
-    const quantized = await quantizePass(sample.graph, { bits: 4, granularity: 'group', groupSize: 32 }, ctx);
+  it.each([schemes[1]!, schemes.at(-1)!])('%s: gives the logits ONNX Runtime computes for the quantized model', async (_name, params) => {
+    const quantized = await quantizePass(sample.graph, params, ctx);
     const batch = await bundledTestSet('fashion-mnist', 64);
     const expected = await ortLogits(bytesOf(quantized), batch);
     const actual = await ortLogits(bytesOf(recoverFloatWeights(quantized).graph), batch);
@@ -66,7 +68,7 @@ describe('recoverFloatWeights', () => {
     expect(worst).toBeLessThanOrEqual(1e-4);
   });
 
-  it.each(schemes.slice(0, 3))('%s: quantizing the recovered graph again writes the same nodes and file size', async (_name, params) => {
+  it.each([...schemes.slice(0, 3), ...schemes.slice(-2)])('%s: quantizing the recovered graph again writes the same nodes and file size', async (_name, params) => {
     const quantized = await quantizePass(sample.graph, params, ctx);
     const again = await quantizePass(recoverFloatWeights(quantized).graph, params, ctx);
     expect(again.nodes.map((n) => `${opTypeOf(n)} ${n.proto.name}`)).toEqual(quantized.nodes.map((n) => `${opTypeOf(n)} ${n.proto.name}`));
@@ -74,13 +76,11 @@ describe('recoverFloatWeights', () => {
     expect(bytesOf(again).length).toBe(bytesOf(quantized).length);
   });
 
-  it('refuses activation quantization and MatMulNBits by name, with what to do instead', async () => {
+  it('refuses activation quantization by name, with what to do instead', async () => {
     const batch = await bundledTestSet('fashion-mnist', 32);
     const calibrated: PassContext = { ...ctx, calibration: { images: { x: batch.x, shape: batch.shape, y: batch.y }, run: (await import('../../testing/bundledSamples.js')).runModelInNode } };
     const staticQdq = await quantizePass(sample.graph, { bits: 8, activations: 'static', calibrationSamples: 32 }, calibrated);
     expect(() => recoverFloatWeights(staticQdq, 'fashion-cnn')).toThrow(/fashion-cnn has \d+ QuantizeLinear nodes: QAT cannot rebuild a trainable float model from activations quantized with 'static'/);
-    const nbits = await quantizePass(sample.graph, { bits: 4, granularity: 'group', groupSize: 32, format: 'matmulnbits' }, ctx);
-    expect(() => recoverFloatWeights(nbits, 'fashion-cnn')).toThrow(/MatMulNBits.*format 'qdq'/);
   });
 
   it('leaves a float model as it is', () => {

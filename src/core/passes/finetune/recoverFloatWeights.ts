@@ -10,9 +10,10 @@
 // computed as ONNX Runtime's DequantizeLinear does: (q − zero point) · scale in float32, and in
 // float16 (rounded to nearest even) when the scale is float16.
 //
-// Layouts with no float counterpart to train are refused with a message that names them: activation
-// quantization (QuantizeLinear, static; DynamicQuantizeLinear / MatMulInteger, dynamic), MatMulNBits,
-// integer convolutions and QLinear ops.
+// com.microsoft.MatMulNBits layers become Gemm / MatMul again (recoverMatMulNBits.ts). Layouts with no
+// float counterpart to train are refused with a message that names them: activation quantization
+// (QuantizeLinear, static; DynamicQuantizeLinear / MatMulInteger, dynamic), integer convolutions and
+// QLinear ops.
 import { opTypeOf, type Graph, type GraphNode } from '../../graph/Graph.js';
 import { GraphEditor } from '../../graph/GraphEditor.js';
 import { buildTopology } from '../../graph/topology.js';
@@ -23,6 +24,7 @@ import type { onnx } from '../../onnx/generated/onnx.js';
 import { NodeAttributes } from '../../train/onnx/attributes.js';
 import { roundToFloat16 } from '../quantize/float16Weights.js';
 import { PassError } from '../Pass.js';
+import { isMatMulNBits, recoverMatMulNBits } from './recoverMatMulNBits.js';
 
 const PASS = 'finetune';
 
@@ -34,7 +36,6 @@ const REFUSED: Record<string, string> = {
   ConvInteger: 'integer convolutions (ConvInteger) — fine-tune the float model, then quantize',
   QLinearConv: 'QLinearConv — fine-tune the float model, then quantize',
   QLinearMatMul: 'QLinearMatMul — fine-tune the float model, then quantize',
-  MatMulNBits: "com.microsoft.MatMulNBits weights — quantize with format 'qdq' to fine-tune with QAT",
 };
 
 export interface RecoveredGraph {
@@ -63,6 +64,10 @@ export function recoverFloatWeights(graph: Graph, modelName = graph.name || 'mod
 
   for (const node of graph.nodes) {
     const op = opTypeOf(node);
+    if (isMatMulNBits(node)) {
+      weights.push(recoverMatMulNBits(graph, node, edit, modelName));
+      continue;
+    }
     let start: { values: Float32Array; dims: number[]; source: string } | null = null;
     if (op === 'DequantizeLinear') start = dequantizeConstant(graph, node, modelName);
     else if (op === 'Cast' && isFloat16Constant(graph, node)) start = { ...float16Constant(graph, node), source: node.proto.input![0]! };
