@@ -91,6 +91,16 @@ describe('finetunePass', () => {
     expect(await nativeAccuracy(bytesOf(tuned), test)).toBeCloseTo(web, 2);
   });
 
+  it('qat: false on a quantized input trains the recovered float weights plainly, then quantizes them the same way', async () => {
+    const quantizeParams = { bits: 8 as const };
+    const { ctx, messages } = await finetuneContext({ original: sample.graph, lineage: [{ type: 'quantize', params: quantizeParams }], trainCount: 64, validationCount: 32 });
+    const quantized = await quantizePass(sample.graph, quantizeParams, ctx);
+    const tuned = await finetunePass(quantized, { qat: false, distill: false, learningRate: 1e-3 }, ctx);
+    expect(messages.some((m) => m.includes('QAT'))).toBe(false);
+    expect(tuned.nodes.map((n) => `${opTypeOf(n)} ${n.proto.name}`)).toEqual(quantized.nodes.map((n) => `${opTypeOf(n)} ${n.proto.name}`));
+    expect(bytesOf(tuned).length).toBe(bytesOf(quantized).length);
+  });
+
   it('distils from the original without any labels (α = 1, the last checkpoint kept), and the same seed gives the same model bit for bit', async () => {
     const run = async () => {
       const { ctx } = await finetuneContext({ original: sample.graph, trainCount: 64, validationCount: 32, labelled: false });
