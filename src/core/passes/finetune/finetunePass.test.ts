@@ -124,6 +124,12 @@ describe('finetunePass', () => {
     await expect(finetunePass(sample.graph, { distill: false, batchSize: 2 }, cancelling.ctx)).rejects.toBeInstanceOf(PassCancelledError);
   });
 
+  it('honours trainSamples: trains on that many of the training images', async () => {
+    const { ctx, points } = await finetuneContext({ original: sample.graph, trainCount: 128, validationCount: 32 });
+    await finetunePass(sample.graph, { distill: false, trainSamples: 40, batchSize: 8 }, ctx);
+    expect(points.map((p) => p.stepsPerEpoch)).toEqual([5]);
+  });
+
   it('refuses bad inputs with messages that say what to change', async () => {
     const { ctx } = await finetuneContext({ original: sample.graph, trainCount: 64, validationCount: 32 });
     const { training: _training, ...untrained } = ctx;
