@@ -3,8 +3,8 @@
 // right. Chart and table share one selection (resultsStore.selectedVariantId); clicking a point also
 // selects the variant's block on the pipeline canvas. Between chart and table sit the analyses: when
 // the run has a sensitivity block, its per-layer bar chart (the selected variant's analysis, or the
-// latest one), and when a compressed variant is selected, the weight histogram of a layer, original
-// against variant. The panel folds to its status line and back; it reads everything from resultsStore.
+// latest one), when a compressed variant is selected, the weight histogram of a layer, original
+// against variant, and when the run trains (distill, finetune), the live training curves. The panel folds to its status line and back; it reads everything from resultsStore.
 //
 // Progress events arrive many times a second and re-render this panel and the table; the charts are
 // memoised on props those events never change (`finished`, the plan, the analyses), so they redraw
@@ -15,6 +15,8 @@ import { ParetoChart } from '../charts/ParetoChart';
 import { SensitivityChart } from '../charts/SensitivityChart';
 import { sensitivityToShow } from '../charts/sensitivityBars';
 import { currentResults, runCounts, runFraction, useResultsStore, type ResultsState } from '../stores/resultsStore';
+import { useTrainingStore } from '../stores/trainingStore';
+import { TrainingPanel } from '../training/TrainingPanel';
 import { LayerWeightsPanel } from './LayerWeightsPanel';
 import { ResultsTable } from './ResultsTable';
 import { selectBlockOfVariant } from './selectBlockOfVariant';
@@ -67,7 +69,9 @@ export function ResultsPanel() {
     },
     [selectVariant, plan],
   );
-  const analysed = sensitivity !== null || weightsOf !== null;
+  const trained = useTrainingStore((s) => s.order.length > 0);
+  const analysed = sensitivity !== null || weightsOf !== null || trained;
+  const analysisCount = Number(sensitivity !== null) + Number(weightsOf !== null) + Number(trained);
 
   return (
     <section className={folded ? 'results-panel is-folded' : 'results-panel'} data-testid="results-panel" data-run-status={status} data-run-id={runId} aria-label="Results">
@@ -89,7 +93,8 @@ export function ResultsPanel() {
         <div className={analysed ? 'results-body has-analyses' : 'results-body'}>
           <ParetoChart finished={finished} plan={plan} data={data} selectedVariantId={selectedVariantId} onSelect={selectPoint} />
           {analysed && (
-            <div className={sensitivity && weightsOf ? 'results-analyses is-stacked' : 'results-analyses'}>
+            <div className={analysisCount > 1 ? 'results-analyses is-stacked' : 'results-analyses'}>
+              {trained && <TrainingPanel />}
               {sensitivity && <SensitivityChart variantId={sensitivity.variantId} analysis={sensitivity.analysis} />}
               {weightsOf && <LayerWeightsPanel variantId={weightsOf.id} variantType={weightsOf.type} runId={runId} />}
             </div>
