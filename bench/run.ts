@@ -1,6 +1,6 @@
 // `npm run bench`: runs every benchmark and prints one table per benchmark, with the machine it ran
 // on; the raw figures go to bench/out/results.json. Never run in CI or tests — timings depend on the
-// machine. `npm run bench -- codec`, `-- render`, `-- kernels`, `-- training`, `-- training-browser` or `-- quantization` runs one.
+// machine. `npm run bench -- codec`, `-- render`, `-- kernels`, `-- training`, `-- training-browser`, `-- quantization` or `-- pipeline` runs one.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { arch, cpus, loadavg, platform, totalmem } from 'node:os';
 import { renderTable } from '../cli/format/textTable.js';
@@ -11,8 +11,9 @@ import { benchmarkTrainingInBrowser } from './trainingBrowser.bench.js';
 import { BENCH_OUT_DIR } from './largeModels.js';
 import { benchmarkOnnxCodec } from './onnxCodec.bench.js';
 import { benchmarkQuantization } from './quantization.bench.js';
+import { benchmarkPipeline, printPipelineBenchmark } from './pipeline.bench.js';
 
-const BENCHMARKS = ['codec', 'render', 'kernels', 'training', 'training-browser', 'quantization'] as const;
+const BENCHMARKS = ['codec', 'render', 'kernels', 'training', 'training-browser', 'quantization', 'pipeline'] as const;
 type BenchmarkName = (typeof BENCHMARKS)[number];
 
 const log = (line: string) => console.error(`  ${line}`);
@@ -136,6 +137,13 @@ async function main(): Promise<void> {
       ),
     );
     console.log('');
+  }
+
+  if (selected.includes('pipeline')) {
+    console.error('Pipeline run, evaluation throughput, main-thread long tasks:');
+    const pipeline = await benchmarkPipeline(log);
+    results.pipeline = pipeline;
+    printPipelineBenchmark(pipeline);
   }
 
   results.loadAverageAtEnd = load();
