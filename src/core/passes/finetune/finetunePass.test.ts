@@ -142,7 +142,7 @@ describe('finetunePass', () => {
     const noRuntime = await finetuneContext({ original: sample.graph, trainCount: 64, validationCount: 32, withoutRuntime: true });
     await expect(finetunePass(sample.graph, { distill: true }, noRuntime.ctx)).rejects.toThrow("distill needs ONNX Runtime");
     const staticLineage = { ...ctx, training: { ...ctx.training!, lineage: [{ type: 'quantize', params: { bits: 8, activations: 'static' } }] } };
-    await expect(finetunePass(sample.graph, {}, staticLineage)).rejects.toThrow(/QAT simulates weight quantization only.*activations \('static'\)/);
+    await expect(finetunePass(sample.graph, {}, staticLineage)).rejects.toThrow(/needs weight-only quantization; the upstream quantize block also quantizes activations \('static'\)\. Fine-tune before that block/);
     // Errors are PassErrors (the executor shows them on the block), and the same context without the bad param runs.
     await expect(finetunePass(sample.graph, { qat: true }, ctx)).rejects.toBeInstanceOf(PassError);
     await expect(finetunePass(sample.graph, {}, ctx)).resolves.toBeDefined();

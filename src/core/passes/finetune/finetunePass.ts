@@ -25,7 +25,7 @@ import { maskedCount, pruningMasks } from './pruningMasks.js';
 import { qatWeightTransforms } from './qatWeightTransforms.js';
 import { recoverFloatWeights } from './recoverFloatWeights.js';
 import { teacherLogits } from './teacherLogits.js';
-import { checkQatSchemes, plannedWeights, upstreamQuantizeParams } from './upstreamQuantization.js';
+import { checkRecoverableSchemes, plannedWeights, upstreamQuantizeParams } from './upstreamQuantization.js';
 
 const PASS = 'finetune';
 
@@ -44,7 +44,7 @@ export const finetunePass: Pass<Partial<FinetuneParams>> = async (graph: Graph, 
   const quantizedInput = schemes.length > 0;
   const qat = params.qat ?? quantizedInput;
   if (qat && !quantizedInput) throw new PassError(PASS, 'qat is true, but no quantize block comes before this block; remove qat or put a quantize block upstream');
-  if (quantizedInput) checkQatSchemes(schemes);
+  if (quantizedInput) checkRecoverableSchemes(schemes);
   const float = quantizedInput ? recoverFloatWeights(graph).graph : graph;
   const planned = qat ? plannedWeights(float, schemes) : new Map();
 

@@ -14,11 +14,11 @@ export function upstreamQuantizeParams(lineage: TrainingContext['lineage']): Qua
   return lineage.filter((block) => block.type === 'quantize').map((block) => resolveQuantizeParams(block.params as Partial<QuantizeParams>));
 }
 
-/** Refuses schemes QAT does not simulate: activation quantization (its QDQ has no float weights to train). */
-export function checkQatSchemes(schemes: readonly QuantizeParams[]): void {
+/** Refuses schemes with no float model to train: activation quantization (QAT or not, its QDQ cannot be undone into the float graph here). */
+export function checkRecoverableSchemes(schemes: readonly QuantizeParams[]): void {
   for (const params of schemes) {
     if (params.activations !== 'none') {
-      throw new PassError(PASS, `QAT simulates weight quantization only; the upstream quantize block quantizes activations ('${params.activations}'). Fine-tune before that block, set its activations to 'none', or set qat to false`);
+      throw new PassError(PASS, `fine-tuning a quantized model needs weight-only quantization; the upstream quantize block also quantizes activations ('${params.activations}'). Fine-tune before that block, or set its activations to 'none'`);
     }
   }
 }
