@@ -41,6 +41,8 @@ function distillPipeline(id: string, params: Record<string, unknown>) {
 }
 
 interface TrainingView {
+  /** performance.now() in the page when read. */
+  now: number;
   runStatus: string | null;
   runPhase: string | null;
   panel: { variant: string; status: string; statusText: string | null; epoch: string | null; step: string | null; eta: string | null; lossPoints: number; accuracyPoints: number; lastAccuracy: number | null } | null;
@@ -60,6 +62,7 @@ async function readTraining(page: Page): Promise<TrainingView> {
       return value === undefined || value === '' ? null : Number(value);
     };
     return {
+      now: performance.now(),
       runStatus: document.querySelector<HTMLElement>('[data-testid="results-panel"]')?.dataset.runStatus ?? null,
       runPhase: document.querySelector<HTMLElement>(sel.runButton)?.dataset.phase ?? null,
       panel: panel
@@ -148,7 +151,11 @@ describe('a distillation run in the studio', () => {
       // The curve grows while the block trains: note every distinct number of loss points seen.
       const counts: number[] = [];
       let midway: TrainingView | null = null;
+      // The block's training, in page time: from the first view that shows it training to the first that does not.
+      const training = { from: Number.POSITIVE_INFINITY, to: Number.POSITIVE_INFINITY };
       const watch = (view: TrainingView) => {
+        if (view.panel?.status === 'training' && training.from === Number.POSITIVE_INFINITY) training.from = view.now;
+        if (view.panel !== null && view.panel.status !== 'training' && view.panel.status !== 'waiting' && training.from < view.now && training.to === Number.POSITIVE_INFINITY) training.to = view.now;
         const points = view.panel?.lossPoints ?? 0;
         if (view.panel?.status === 'training' && points > 0 && counts.at(-1) !== points) {
           counts.push(points);
@@ -181,10 +188,15 @@ describe('a distillation run in the studio', () => {
       expect(student.sizeBytes).toBeLessThan(teacher.sizeBytes!);
 
       const studioTasks = longTasks.filter((task) => task.start + task.duration < screenshotFrom || task.start > screenshotTo);
-      const durations = studioTasks.map((task) => Math.round(task.duration));
+      const summarize = (tasks: LongTask[]) => {
+        const durations = tasks.map((task) => Math.round(task.duration));
+        return `${durations.length} long tasks, longest ${Math.max(0, ...durations)} ms: [${durations.join(', ')}]`;
+      };
+      const whileTraining = studioTasks.filter((task) => task.start + task.duration > training.from && task.start < training.to);
       console.log(
         `distill run: curve sizes seen ${JSON.stringify(counts)}; student accuracy ${student.accuracy} (quick subset), teacher ${teacher.accuracy}; ` +
-          `main thread (PerformanceObserver 'longtask', load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores): ${durations.length} long tasks, longest ${Math.max(0, ...durations)} ms: [${durations.join(', ')}]`,
+          `main thread (PerformanceObserver 'longtask', load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores) while the block trained ` +
+          `(${((training.to - training.from) / 1000).toFixed(1)} s): ${summarize(whileTraining)}; the whole run: ${summarize(studioTasks)}`,
       );
     },
     RUN_WAIT_MS * 2,

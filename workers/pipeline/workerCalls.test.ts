@@ -1,6 +1,6 @@
 // The worker side of service calls: outcomes as values, cancellation by id and by the shared flag.
-import { describe, expect, it } from 'vitest';
-import { WorkerCalls, type CallContext } from './workerCalls';
+import { describe, expect, it, vi } from 'vitest';
+import { PROGRESS_INTERVAL_MS, WorkerCalls, type CallContext } from './workerCalls';
 
 /** A call that waits until `release()` and then checks its signal, as a pass between layers does. */
 function blockedCall() {
@@ -24,6 +24,23 @@ describe('WorkerCalls', () => {
     });
     expect(result).toEqual({ ok: true, value: 42 });
     expect(reports).toEqual([[0.5, 'layer fc1'], [1, undefined]]);
+  });
+
+  it('forwards progress at most every PROGRESS_INTERVAL_MS, and always the end', async () => {
+    vi.useFakeTimers();
+    try {
+      const reports: number[] = [];
+      await new WorkerCalls().run(1, (fraction) => void reports.push(fraction), null, async (call) => {
+        for (let step = 1; step <= 10; step++) call.progress(step / 20); // a burst: only the first crosses
+        vi.advanceTimersByTime(PROGRESS_INTERVAL_MS);
+        call.progress(0.6);
+        call.progress(0.7);
+        call.progress(1);
+      });
+      expect(reports).toEqual([0.05, 0.6, 1]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('answers a failure as a value that keeps the error name', async () => {

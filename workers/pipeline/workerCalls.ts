@@ -7,6 +7,10 @@
 // (an Int32Array over a SharedArrayBuffer, where the page is cross-origin isolated) that is read on
 // every progress report: evaluation reports after every batch, and checks its signal before the next.
 //
+// Progress crosses to the page at most every PROGRESS_INTERVAL_MS (and always at 1): a training
+// block reports after every step, and each report re-renders the canvas and the results table on
+// the main thread. The cancel flag is still read on every report.
+//
 // A training block's "Stop & keep best" reaches it the same two ways: `stop(id)`, and a second
 // shared flag read whenever the block asks stopRequested().
 import * as Comlink from 'comlink';
@@ -19,6 +23,9 @@ export interface CallContext {
   /** True once the caller asked this call (a training block) to stop early and keep its best. */
   stopRequested(): boolean;
 }
+
+/** Forward a progress report to the caller at most this often (ms). */
+export const PROGRESS_INTERVAL_MS = 100;
 
 interface CallEntry {
   controller: AbortController;
@@ -39,11 +46,15 @@ export class WorkerCalls {
     const controller = new AbortController();
     const entry: CallEntry = { controller, stopped: false };
     this.running.set(id, entry);
+    let forwardedAt = Number.NEGATIVE_INFINITY;
     const context: CallContext = {
       stopRequested: () => (entry.stopped ||= stopFlag !== null && Atomics.load(stopFlag, 0) !== 0),
       signal: controller.signal,
       progress: (fraction, message) => {
         if (cancelFlag !== null && Atomics.load(cancelFlag, 0) !== 0) controller.abort();
+        const now = performance.now();
+        if (fraction < 1 && now - forwardedAt < PROGRESS_INTERVAL_MS) return;
+        forwardedAt = now;
         // The caller may have gone (its page closed); a lost progress report is harmless.
         Promise.resolve(onProgress(fraction, message)).catch(() => undefined);
       },
