@@ -70,7 +70,8 @@ describe('finetunePass', () => {
   it.each([
     ['QDQ groups of 32', { bits: 4 as const, granularity: 'group' as const, groupSize: 32 }],
     ['MatMulNBits Gemms, asymmetric', { bits: 4 as const, granularity: 'group' as const, groupSize: 32, format: 'matmulnbits' as const, symmetric: false }],
-  ])('QAT on int4 (%s): same nodes, names and file size as the input, runs in ORT web and node', async (_name, quantizeParams) => {
+    ['int8 weights, static activations re-calibrated', { bits: 8 as const, activations: 'static' as const, calibrationSamples: 32 }],
+  ])('QAT (%s): same nodes, names and file size as the input, runs in ORT web and node', async (_name, quantizeParams) => {
     const { ctx, points, messages } = await finetuneContext({ original: sample.graph, trainCount: 128, validationCount: 100 });
     const quantized = await quantizePass(sample.graph, quantizeParams, ctx);
     const lineage = [{ type: 'quantize', params: quantizeParams }];
@@ -141,8 +142,8 @@ describe('finetunePass', () => {
     await expect(finetunePass(sample.graph, { distill: false }, unlabelled.ctx)).rejects.toThrow('no labels; set distill to true');
     const noRuntime = await finetuneContext({ original: sample.graph, trainCount: 64, validationCount: 32, withoutRuntime: true });
     await expect(finetunePass(sample.graph, { distill: true }, noRuntime.ctx)).rejects.toThrow("distill needs ONNX Runtime");
-    const staticLineage = { ...ctx, training: { ...ctx.training!, lineage: [{ type: 'quantize', params: { bits: 8, activations: 'static' } }] } };
-    await expect(finetunePass(sample.graph, {}, staticLineage)).rejects.toThrow(/needs weight-only quantization; the upstream quantize block also quantizes activations \('static'\)\. Fine-tune before that block/);
+    const dynamicLineage = { ...ctx, training: { ...ctx.training!, lineage: [{ type: 'quantize', params: { bits: 8, activations: 'dynamic' } }] } };
+    await expect(finetunePass(sample.graph, {}, dynamicLineage)).rejects.toThrow(/needs weight-only or static quantization; the upstream quantize block quantizes activations 'dynamic' \(MatMulInteger\)\. Fine-tune before that block/);
     // Errors are PassErrors (the executor shows them on the block), and the same context without the bad param runs.
     await expect(finetunePass(sample.graph, { qat: true }, ctx)).rejects.toBeInstanceOf(PassError);
     await expect(finetunePass(sample.graph, {}, ctx)).resolves.toBeDefined();

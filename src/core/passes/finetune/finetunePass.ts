@@ -6,6 +6,9 @@
 //     for (recoverFloatWeights), train them — with `qat`, through fake quantization of exactly the
 //     upstream scheme (straight-through gradients) — then quantize again with the upstream quantize
 //     blocks' own params from the lineage, so the output has the input's format and file size.
+//     Formats: QDQ weights of any width and grouping, float16, MatMulNBits, and static activation
+//     QDQ (stripped for training — activations are not fake-quantized — and calibrated again on
+//     ctx.calibration when re-quantizing). Dynamic activation quantization is refused.
 //
 // Loss: cross-entropy with the labels, plus with `distill` α · T² · KL to the pipeline's original
 // model (α 0.5, T 4 by default, see FinetuneParams.ts), whose logits ONNX Runtime computes once.

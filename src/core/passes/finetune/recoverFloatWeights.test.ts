@@ -2,7 +2,8 @@
 // scheme the pass writes as QDQ or float16, the recovered weights are bit for bit the pass's own
 // simulation of them and what QAT's fake quantization computes; the recovered model gives ONNX
 // Runtime's logits for the quantized one; quantizing it again with the same params gives the same
-// nodes, names and file size (MatMulNBits included). Layouts with no float counterpart are refused by name.
+// nodes, names and file size (MatMulNBits and static activation QDQ included). Dynamic activation
+// quantization, which has no float counterpart here, is refused by name.
 import { describe, expect, it } from 'vitest';
 import { createJsKernels } from '../../../kernels/js/createJsKernels.js';
 import { createPassKernels } from '../../../kernels/createPassKernels.js';
@@ -10,7 +11,7 @@ import { constantValues } from '../../graph/constants.js';
 import { modelFromGraph, opTypeOf, type Graph } from '../../graph/Graph.js';
 import { encodeModel } from '../../onnx/modelFile.js';
 import { readTensorValues } from '../../onnx/tensorData.js';
-import { bundledTestSet, loadBundledSample, ortLogits } from '../../testing/bundledSamples.js';
+import { bundledTestSet, loadBundledSample, ortLogits, runModelInNode } from '../../testing/bundledSamples.js';
 import { Tensor } from '../../train/Tensor.js';
 import type { PassContext } from '../Pass.js';
 import type { QuantizeParams } from '../quantize/QuantizeParams.js';
@@ -76,11 +77,25 @@ describe('recoverFloatWeights', () => {
     expect(bytesOf(again).length).toBe(bytesOf(quantized).length);
   });
 
-  it('refuses activation quantization by name, with what to do instead', async () => {
+  it('strips static activation QDQ back to the float graph (int32 biases recovered), and re-quantizing writes the same nodes and size', async () => {
     const batch = await bundledTestSet('fashion-mnist', 32);
-    const calibrated: PassContext = { ...ctx, calibration: { images: { x: batch.x, shape: batch.shape, y: batch.y }, run: (await import('../../testing/bundledSamples.js')).runModelInNode } };
-    const staticQdq = await quantizePass(sample.graph, { bits: 8, activations: 'static', calibrationSamples: 32 }, calibrated);
-    expect(() => recoverFloatWeights(staticQdq, 'fashion-cnn')).toThrow(/fashion-cnn has \d+ QuantizeLinear nodes: QAT cannot rebuild a trainable float model from activations quantized with 'static'/);
+    const calibrated: PassContext = { ...ctx, calibration: { images: { x: batch.x, shape: batch.shape, y: batch.y }, run: runModelInNode } };
+    const params = { bits: 8 as const, activations: 'static' as const, calibrationSamples: 32 };
+    const staticQdq = await quantizePass(sample.graph, params, calibrated);
+    expect(staticQdq.nodes.some((n) => opTypeOf(n) === 'QuantizeLinear')).toBe(true);
+    const { graph: recovered } = recoverFloatWeights(staticQdq, 'fashion-cnn');
+    expect(recovered.nodes.map((n) => `${opTypeOf(n)} ${n.proto.name} ${n.proto.input!.join(',')} → ${n.proto.output!.join(',')}`)).toEqual(
+      sample.graph.nodes.map((n) => `${opTypeOf(n)} ${n.proto.name} ${n.proto.input!.join(',')} → ${n.proto.output!.join(',')}`),
+    );
+    expect([...recovered.initializers.keys()].sort()).toEqual([...sample.graph.initializers.keys()].sort());
+    const again = await quantizePass(recovered, params, calibrated);
+    expect(again.nodes.map((n) => `${opTypeOf(n)} ${n.proto.name}`)).toEqual(staticQdq.nodes.map((n) => `${opTypeOf(n)} ${n.proto.name}`));
+    expect(bytesOf(again).length).toBe(bytesOf(staticQdq).length);
+  });
+
+  it('refuses dynamic activation quantization by name, with what to do instead', async () => {
+    const dynamic = await quantizePass(sample.graph, { bits: 8, activations: 'dynamic' }, ctx);
+    expect(() => recoverFloatWeights(dynamic, 'fashion-cnn')).toThrow(/fashion-cnn has \d+ (DynamicQuantizeLinear|MatMulInteger) nodes?: QAT cannot rebuild a trainable float model from activations quantized with 'dynamic'/);
   });
 
   it('leaves a float model as it is', () => {

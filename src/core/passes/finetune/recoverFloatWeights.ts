@@ -10,9 +10,10 @@
 // computed as ONNX Runtime's DequantizeLinear does: (q − zero point) · scale in float32, and in
 // float16 (rounded to nearest even) when the scale is float16.
 //
-// com.microsoft.MatMulNBits layers become Gemm / MatMul again (recoverMatMulNBits.ts). Layouts with no
-// float counterpart to train are refused with a message that names them: activation quantization
-// (QuantizeLinear, static; DynamicQuantizeLinear / MatMulInteger, dynamic), integer convolutions and
+// com.microsoft.MatMulNBits layers become Gemm / MatMul again (recoverMatMulNBits.ts); static
+// activation QDQ pairs are removed first (stripActivationQdq.ts), and its int32 biases recover like
+// weights. Layouts with no float counterpart to train are refused with a message that names them:
+// dynamic activation quantization (DynamicQuantizeLinear / MatMulInteger), integer convolutions and
 // QLinear ops.
 import { opTypeOf, type Graph, type GraphNode } from '../../graph/Graph.js';
 import { GraphEditor } from '../../graph/GraphEditor.js';
@@ -25,12 +26,12 @@ import { NodeAttributes } from '../../train/onnx/attributes.js';
 import { roundToFloat16 } from '../quantize/float16Weights.js';
 import { PassError } from '../Pass.js';
 import { isMatMulNBits, recoverMatMulNBits } from './recoverMatMulNBits.js';
+import { hasActivationQdq, stripActivationQdq } from './stripActivationQdq.js';
 
 const PASS = 'finetune';
 
 /** Ops whose quantized form has no float graph to train here, and what to do instead. */
 const REFUSED: Record<string, string> = {
-  QuantizeLinear: "activations quantized with 'static' (QuantizeLinear on activations) — fine-tune before that quantize block, or quantize with activations 'none'",
   DynamicQuantizeLinear: "activations quantized with 'dynamic' (DynamicQuantizeLinear) — fine-tune before that quantize block, or quantize with activations 'none'",
   MatMulInteger: "activations quantized with 'dynamic' (MatMulInteger) — fine-tune before that quantize block, or quantize with activations 'none'",
   ConvInteger: 'integer convolutions (ConvInteger) — fine-tune the float model, then quantize',
@@ -45,13 +46,14 @@ export interface RecoveredGraph {
 }
 
 /** The graph with every recognised quantized or float16 weight replaced by its float32 values. */
-export function recoverFloatWeights(graph: Graph, modelName = graph.name || 'model'): RecoveredGraph {
+export function recoverFloatWeights(input: Graph, modelName = input.name || 'model'): RecoveredGraph {
   const refused = new Map<string, number>();
-  for (const node of graph.nodes) if (REFUSED[opTypeOf(node)]) refused.set(opTypeOf(node), (refused.get(opTypeOf(node)) ?? 0) + 1);
+  for (const node of input.nodes) if (REFUSED[opTypeOf(node)]) refused.set(opTypeOf(node), (refused.get(opTypeOf(node)) ?? 0) + 1);
   if (refused.size > 0) {
     const [op, count] = [...refused][0]!;
     throw new PassError(PASS, `${modelName} has ${count} ${op} node${count === 1 ? '' : 's'}: QAT cannot rebuild a trainable float model from ${REFUSED[op]}`);
   }
+  const graph = hasActivationQdq(input) ? stripActivationQdq(input, modelName) : input;
   const { consumers } = buildTopology(graph.nodes);
   const edit = new GraphEditor(graph);
   const weights: string[] = [];

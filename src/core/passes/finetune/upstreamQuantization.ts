@@ -14,11 +14,11 @@ export function upstreamQuantizeParams(lineage: TrainingContext['lineage']): Qua
   return lineage.filter((block) => block.type === 'quantize').map((block) => resolveQuantizeParams(block.params as Partial<QuantizeParams>));
 }
 
-/** Refuses schemes with no float model to train: activation quantization (QAT or not, its QDQ cannot be undone into the float graph here). */
+/** Refuses schemes with no float model to train: dynamic activation quantization (its MatMulInteger layers are not undone here). Static QDQ is stripped and re-calibrated. */
 export function checkRecoverableSchemes(schemes: readonly QuantizeParams[]): void {
   for (const params of schemes) {
-    if (params.activations !== 'none') {
-      throw new PassError(PASS, `fine-tuning a quantized model needs weight-only quantization; the upstream quantize block also quantizes activations ('${params.activations}'). Fine-tune before that block, or set its activations to 'none'`);
+    if (params.activations === 'dynamic') {
+      throw new PassError(PASS, `fine-tuning a quantized model needs weight-only or static quantization; the upstream quantize block quantizes activations 'dynamic' (MatMulInteger). Fine-tune before that block, or set its activations to 'none' or 'static'`);
     }
   }
 }
