@@ -3,6 +3,7 @@
 // which; the field under it takes the value. Nothing is committed until the value is valid.
 import { useCallback, useState } from 'react';
 import type { z } from 'zod';
+import { STUDENT_TEMPLATES } from '../../core/passes/distill/studentTemplates';
 import { SAMPLE_MODELS } from '../../stores/sampleCatalog';
 import { readToken, studentMode, type StudentMode } from '../paramDrafts';
 import { rangeText, type ParamControl } from '../paramControls';
@@ -61,7 +62,7 @@ export function StudentControl(props: ControlProps & { schema: z.ZodType<unknown
   const pick = (next: StudentMode) => {
     setPicked(next);
     report([]);
-    // A width and a sample have an obvious first value; a template waits for its id.
+    // A width and a sample have an obvious first value; a template waits for the user's choice.
     if (next === 'width' && student.width === undefined) report(commit({ width: 0.5 }));
     if (next === 'sample' && student.sample === undefined) report(commit({ sample: SAMPLE_MODELS[0]!.id }));
   };
@@ -85,10 +86,20 @@ export function StudentControl(props: ControlProps & { schema: z.ZodType<unknown
             </option>
           ))}
         </select>
+      ) : mode === 'template' ? (
+        <select id={inputId} className="inspector-input" aria-label="Student template" aria-describedby={describedBy} value={typeof student.template === 'string' ? student.template : ''} onChange={(event) => report(commit({ template: event.target.value }))}>
+          {typeof student.template !== 'string' && <option value="">— choose a template —</option>}
+          {typeof student.template === 'string' && !STUDENT_TEMPLATES.some((t) => t.id === student.template) && <option value={student.template}>{student.template} (unknown to this Whittle)</option>}
+          {STUDENT_TEMPLATES.map((template) => (
+            <option key={template.id} value={template.id} title={template.description}>
+              {template.label} ({template.id})
+            </option>
+          ))}
+        </select>
       ) : (
         <div className="student-value">
           <StudentText {...props} mode={mode} value={mode === studentMode(value) ? value : {}} />
-          <span className="field-unit">{mode === 'width' ? `of the teacher's width, ${rangeText(width)}` : 'lower-case id'}</span>
+          <span className="field-unit">{`of the teacher's width, ${rangeText(width)}`}</span>
         </div>
       )}
     </div>
