@@ -39,6 +39,15 @@ export interface Distillation {
   alpha: number;
 }
 
+/** An extra loss term computed from every output of the training forward pass (feature distillation). */
+export interface AuxiliaryLoss {
+  /** Extra trainable tensors (e.g. feature projections), read at every step and stepped with the model's parameters. */
+  readonly parameters: readonly Tensor[];
+  /** Weight of the term in the total loss. */
+  weight: number;
+  loss(ctx: OpContext, outputs: ReadonlyMap<string, Tensor>, x: Tensor): Promise<Tensor>;
+}
+
 export interface EarlyStopping {
   /** Held-out labelled samples, measured (top-1 accuracy) before the first epoch and after every one. */
   validation: Dataset;
@@ -81,6 +90,8 @@ export interface FitOptions {
   seed: number;
   distillation?: Distillation;
   earlyStopping?: EarlyStopping;
+  /** An extra term; the model may then have more outputs than its logits (the first output). */
+  auxiliary?: AuxiliaryLoss;
   onEpoch?: (result: EpochResult) => void | Promise<void>;
   /** Called after every step with the batch loss (live loss curves); awaited when it returns a promise. */
   onStep?: (step: number, loss: number, position: StepPosition) => unknown;
@@ -149,7 +160,8 @@ export async function fitWithOutcome(options: FitOptions): Promise<FitOutcome> {
       if (options.stopRequested?.()) return finish('stopRequested', start > 0 ? epoch + 1 : null);
       const indices = order.subarray(start, Math.min(start + batchSize, data.n));
       const { x, y } = gatherBatch(data, indices, sampleShape, sampleSize);
-      const logits = await model.predict(trainCtx, x);
+      const outputs = options.auxiliary ? await model.forward(trainCtx, { [model.inputs[0]!.name]: x }) : null;
+      const logits = outputs ? outputs.get(model.outputNames[0]!)! : await model.predict(trainCtx, x);
       let loss: Tensor | null = y ? softmaxCrossEntropy(trainCtx, logits, y) : null;
       let targets: ArrayLike<number> | null = y;
       if (distillation) {
@@ -160,10 +172,13 @@ export async function fitWithOutcome(options: FitOptions): Promise<FitOutcome> {
         loss = loss && distillation.alpha < 1 ? weightedSum(trainCtx, [[kd, distillation.alpha], [loss, 1 - distillation.alpha]]) : kd;
         targets ??= argmaxRows(teacherLogits);
       }
+      const auxiliary = options.auxiliary;
+      if (auxiliary) loss = weightedSum(trainCtx, [[loss!, 1], [await auxiliary.loss(trainCtx, outputs!, x), auxiliary.weight]]);
       model.zeroGrad();
+      for (const p of auxiliary?.parameters ?? []) p.grad = null;
       await tape.backward(loss!);
       learningRate = learningRateAt(schedule, step);
-      optimizer.step(model.parameters.values(), learningRate, kernels);
+      optimizer.step(auxiliary ? [...model.parameters.values(), ...auxiliary.parameters] : model.parameters.values(), learningRate, kernels);
       lossSum += loss!.data[0]! * indices.length;
       correct += countCorrect(logits, targets!);
       const position: StepPosition = { epoch: epoch + 1, stepInEpoch: start / batchSize + 1, stepsPerEpoch, batchSize: indices.length };
@@ -191,7 +206,7 @@ export interface Evaluation {
   accuracy: number;
 }
 
-/** Cross-entropy and top-1 accuracy in inference mode (running BatchNorm statistics, no tape). */
+/** Cross-entropy and top-1 accuracy in inference mode (running BatchNorm statistics, no tape); logits are the first output. */
 export async function evaluate(options: { model: TrainableModel; kernels: Kernels; data: Dataset; batchSize?: number }): Promise<Evaluation> {
   const { model, kernels, data, batchSize = 256 } = options;
   checkData(data);
@@ -206,7 +221,7 @@ export async function evaluate(options: { model: TrainableModel; kernels: Kernel
     const count = Math.min(batchSize, data.n - start);
     const x = new Tensor([count, ...sampleShape], data.x.subarray(start * sampleSize, (start + count) * sampleSize));
     const y = Array.from({ length: count }, (_, i) => labels[start + i]!);
-    const logits = await model.predict(ctx, x);
+    const logits = model.outputNames.length === 1 ? await model.predict(ctx, x) : (await model.forward(ctx, { [model.inputs[0]!.name]: x })).get(model.outputNames[0]!)!;
     lossSum += softmaxCrossEntropy(ctx, logits, y).data[0]! * count;
     correct += countCorrect(logits, y);
   }

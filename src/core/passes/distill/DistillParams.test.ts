@@ -20,12 +20,14 @@ const params = fc.record({
   patience: fc.integer({ min: 1, max: 1000 }),
   seed: fc.integer({ min: 0, max: 2 ** 32 - 1 }),
   criterion: fc.constantFrom('l1' as const, 'bn' as const),
+  featureWeight: fc.double({ min: 0, max: 1000, noNaN: true }),
 });
 
 describe('resolveDistillParams', () => {
   it('fills the defaults: width 0.5, T 4, alpha 0.7, 3 epochs, batch 64, Adam at 0.001, patience 2, seed 1', () => {
     expect(resolveDistillParams({})).toEqual(DISTILL_DEFAULTS);
     expect(resolveDistillParams({ trainSamples: 500 }).trainSamples).toBe(500);
+    expect(resolveDistillParams({ features: [{ student: 'conv2', teacher: 'conv2' }] }).features).toEqual([{ student: 'conv2', teacher: 'conv2' }]);
   });
 
   it('returns every valid combination as given', () => {
@@ -44,6 +46,8 @@ describe('resolveDistillParams', () => {
       [{ patience: 0 }, 'patience must be a whole number from 1'],
       [{ criterion: 'l2' }, "criterion must be one of 'l1', 'bn', not \"l2\""],
       [{ trainSamples: 0 }, 'trainSamples must be a whole number from 1'],
+      [{ features: [{ student: 'conv2' }] }, 'features must be a list of { student: LAYER, teacher: LAYER } pairs of layer names, not [{"student":"conv2"}]'],
+      [{ featureWeight: -1 }, 'featureWeight must be a number from 0 to 1000'],
     ];
     for (const [p, message] of bad) expect(() => resolveDistillParams(p as Partial<DistillParams>)).toThrow(message);
   });

@@ -1,7 +1,8 @@
 // The Distill block's parameters, as the pipeline spec v1 names them (../shared/DESIGN.md), with their
 // defaults, and the check that turns a block's raw params into complete, valid ones. Extensions
 // beyond the spec: `patience` (early stopping), `seed`, `criterion` (how a width student picks the
-// teacher's channels it keeps) and `trainSamples` (a cap on training images, for quick runs).
+// teacher's channels it keeps), `trainSamples` (a cap on training images, for quick runs), and
+// `features` with `featureWeight` (feature distillation between named layers' outputs).
 import { PassError } from '../Pass.js';
 
 export type StudentSpec = { width: number } | { template: string } | { sample: string };
@@ -27,9 +28,19 @@ export interface DistillParams {
   criterion: StudentCriterion;
   /** Train on at most this many images (the first ones of the training split); all when absent. */
   trainSamples?: number;
+  /** Layers whose outputs the student learns to match (MSE, through a 1×1 projection when widths differ). */
+  features?: FeatureLayers[];
+  /** Weight of the feature term beside the logit loss. */
+  featureWeight: number;
 }
 
-export const DISTILL_DEFAULTS: Omit<DistillParams, 'trainSamples'> = {
+/** A student layer and the teacher layer whose output it should reproduce, by layer name. */
+export interface FeatureLayers {
+  student: string;
+  teacher: string;
+}
+
+export const DISTILL_DEFAULTS: Omit<DistillParams, 'trainSamples' | 'features'> = {
   student: { width: 0.5 },
   temperature: 4,
   alpha: 0.7,
@@ -40,6 +51,7 @@ export const DISTILL_DEFAULTS: Omit<DistillParams, 'trainSamples'> = {
   patience: 2,
   seed: 1,
   criterion: 'l1',
+  featureWeight: 1,
 };
 
 const PASS = 'distill';
@@ -81,7 +93,17 @@ export function resolveDistillParams(params: Partial<DistillParams>): DistillPar
     patience: numberIn('patience', merged.patience, 1, 1000, 'epochs without a better validation accuracy before stopping', { integer: true }),
     seed: numberIn('seed', merged.seed, 0, 2 ** 32 - 1, 'the random seed', { integer: true }),
     criterion: oneOf('criterion', merged.criterion, ['l1', 'bn'] as const),
+    featureWeight: numberIn('featureWeight', merged.featureWeight, 0, 1000, 'the weight of the feature term'),
   };
+  if (merged.features !== undefined) resolved.features = resolveFeatures(merged.features);
   if (merged.trainSamples !== undefined) resolved.trainSamples = numberIn('trainSamples', merged.trainSamples, 1, 10_000_000, 'a cap on training images', { integer: true });
   return resolved;
+}
+
+function resolveFeatures(value: unknown): FeatureLayers[] {
+  const expected = 'a list of { student: LAYER, teacher: LAYER } pairs of layer names';
+  const isPair = (p: unknown): p is FeatureLayers =>
+    typeof p === 'object' && p !== null && typeof (p as FeatureLayers).student === 'string' && typeof (p as FeatureLayers).teacher === 'string' && (p as FeatureLayers).student !== '' && (p as FeatureLayers).teacher !== '';
+  if (!Array.isArray(value) || value.length === 0 || !value.every(isPair)) throw new PassError(PASS, `features must be ${expected}, not ${JSON.stringify(value)}`);
+  return value.map((p) => ({ student: p.student, teacher: p.teacher }));
 }

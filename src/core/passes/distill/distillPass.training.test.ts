@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { modelFromGraph } from '../../graph/Graph.js';
 import { encodeModel } from '../../onnx/modelFile.js';
 import { loadBundledSample } from '../../testing/bundledSamples.js';
+import { runWithOrtNode } from '../../testing/onnxRuntimeReference.js';
 import { PassCancelledError } from '../Pass.js';
 import { distillPass } from './distillPass.js';
 import type { DistillParams } from './DistillParams.js';
@@ -72,6 +73,25 @@ describe('distillPass training', () => {
     expect(report.history).toHaveLength(1);
     expect(report.best).toEqual({ epoch: 0, validationAccuracy: expect.any(Number), complete: true });
     expect(report.history[0]!.validationAccuracy!).toBeLessThanOrEqual(report.best!.validationAccuracy);
+  }, 20_000);
+
+  it('features: a width student also matches the teacher\'s conv2 maps through a learned 1×1 projection; the file returns only the logits', async () => {
+    const plain = await runStudent({ student: { width: 0.5 }, batchSize: 32 });
+    const featured = await runStudent({ student: { width: 0.5 }, batchSize: 32, features: [{ student: 'conv2', teacher: 'conv2' }], featureWeight: 0.5 });
+    expect(featured.graph.outputs.map((o) => o.name)).toEqual(['logits']);
+    expect(featured.report.params.features).toEqual([{ student: 'conv2', teacher: 'conv2' }]);
+    expect(sameBytes(featured.bytes, plain.bytes)).toBe(false);
+    // the feature term adds to the loss the curve shows
+    expect(featured.report.history[0]!.loss).toBeGreaterThan(plain.report.history[0]!.loss);
+    const out = await runWithOrtNode(featured.bytes, { input: { type: 'float32', data: new Float32Array(2 * 784), dims: [2, 1, 28, 28] } });
+    expect(Object.keys(out)).toEqual(['logits']);
+    const { ctx } = await distillTestContext({ trainImages: 64, validationImages: 32 });
+    await expect(distillPass(teacher.graph, { student: { width: 0.5 }, features: [{ student: 'conv9', teacher: 'conv2' }] }, ctx)).rejects.toThrow(
+      "distill: features: 'conv9' is not a layer of the student (layers: conv1, bn1, relu1, pool1, conv2",
+    );
+    await expect(distillPass(teacher.graph, { student: { width: 0.5 }, features: [{ student: 'fc1', teacher: 'fc1' }] }, ctx)).rejects.toThrow(
+      "differ in width (64 vs 128) and are not (N, C, H, W) maps a 1×1 projection can join",
+    );
   }, 20_000);
 
   it('cancel throws PassCancelledError (no student comes out)', async () => {

@@ -4,13 +4,18 @@
 // is α · T² · KL(teacher ‖ student at temperature T) + (1 − α) · cross-entropy with the labels — with
 // no labels, α must be 1. Training is seeded (same params and data, same output bytes), reports a
 // live curve, stops early on the validation images after `patience` epochs without a better accuracy
-// (or when the user asks it to stop) and keeps the best checkpoint; cancellation throws. The output is
+// (or when the user asks it to stop) and keeps the best checkpoint; cancellation throws. With
+// `features`, chosen layers' outputs also learn to match the teacher's (featureDistillation.ts). The output is
 // the student as ONNX, with the teacher's input and output names and a DistillReport in its metadata.
 //
 //   const student = await distillPass(teacher, { student: { width: 0.5 }, epochs: 3 }, ctx);
 import { imageCount, type ImageSet } from '../../eval/datasets/Dataset.js';
 import { takeImageBatch } from '../../eval/datasets/imageBatch.js';
 import { modelFromGraph, type Graph } from '../../graph/Graph.js';
+import { makeValueInfo } from '../../graph/ModelBuilder.js';
+import { DataType } from '../../onnx/dataType.js';
+import { seededRandom } from '../../random/seededRandom.js';
+import { featureDistillation, type FeaturePair } from '../../train/featureDistillation.js';
 import { encodeModel } from '../../onnx/modelFile.js';
 import { sha256Hex } from '../../pipeline/cacheKey.js';
 import { argmaxRows, fitWithOutcome, type Dataset, type StepPosition } from '../../train/fit.js';
@@ -21,7 +26,7 @@ import { Tensor } from '../../train/Tensor.js';
 import type { TrainableModel } from '../../train/TrainableModel.js';
 import { PassError, throwIfCancelled, yieldToEventLoop, type Pass, type PassContext, type TrainingContext } from '../Pass.js';
 import { buildStudent, type SampleModelSource } from './buildStudent.js';
-import { resolveDistillParams, type DistillParams } from './DistillParams.js';
+import { resolveDistillParams, type DistillParams, type FeatureLayers } from './DistillParams.js';
 import { withDistillReport } from './DistillReport.js';
 import type { StudentShape } from './studentTemplates.js';
 import { teacherLogits, type TeacherLogitOptions, type TeacherRun } from './teacherLogits.js';
@@ -89,7 +94,9 @@ async function distill(teacher: Graph, rawParams: Partial<DistillParams>, ctx: P
 
   ctx.progress(TEACHER_SHARE, 'building the student');
   const start = await buildStudent(teacher, params, shape, ctx.kernels, options.loadSampleModel);
-  const student = trainable(start.graph, `student (${start.description})`);
+  const features = params.features ? featureOutputs(teacher, start.graph, params.features) : null;
+  const student = trainable(features?.student ?? start.graph, `student (${start.description})`);
+  const auxiliary = features ? featureDistillation(trainable(features.teacher, 'teacher'), features.pairs, params.featureWeight, seededRandom(params.seed + 1)) : undefined;
   const teacherParameters = parameterCount(teacher);
   const train = takeImageBatch(trainSet, 0, imageCount(trainSet));
   const data: Dataset = { x: train.x, y: train.y, n: train.shape[0], sampleShape: train.shape.slice(1) };
@@ -127,6 +134,7 @@ async function distill(teacher: Graph, rawParams: Partial<DistillParams>, ctx: P
     seed: params.seed,
     distillation: { teacherLogits: teacherTrain.logits, temperature: params.temperature, alpha: params.alpha },
     ...(validation ? { earlyStopping: { validation: validation.data, patience: params.patience } } : {}),
+    ...(auxiliary ? { auxiliary } : {}),
     cancelled: () => ctx.signal.aborted,
     stopRequested: () => training.stopRequested(),
     onStep: async (_step, loss, position) => {
@@ -143,7 +151,9 @@ async function distill(teacher: Graph, rawParams: Partial<DistillParams>, ctx: P
   });
   throwIfCancelled(ctx, PASS);
 
-  const exported = onnxFromTrainable(student);
+  const trained = onnxFromTrainable(student);
+  // Feature outputs were added for training; the student returns what the teacher returns.
+  const exported = features ? { ...trained, outputs: trained.outputs.slice(0, 1) } : trained;
   const best = outcome.best ? `, keeping epoch ${outcome.best.epoch}${outcome.best.complete ? '' : ' (part)'} at ${(100 * outcome.best.validationAccuracy).toFixed(2)} % validation ${validation?.measures ?? 'accuracy'}` : '';
   ctx.progress(1, `student trained: ${outcome.history.length} epochs, ${outcome.ended === 'completed' ? 'all run' : outcome.ended === 'patience' ? 'stopped early (no better validation accuracy)' : 'stopped on request'}${best}`);
   return withDistillReport(exported, {
@@ -169,6 +179,28 @@ function memoFor(training: TrainingContext, params: DistillParams, images: 'trai
   if (!training.memo || !training.keys) return {};
   const key = `distill teacher logits\n${training.keys.input}\n${training.keys.data}\n${params.trainSamples ?? 'all'}\n${images}`;
   return { memo: { store: training.memo, key } };
+}
+
+/** The output value of a layer named as the studio names it (node name, or id when unnamed). */
+function layerOutput(graph: Graph, layer: string, role: 'student' | 'teacher'): string {
+  const node = graph.nodes.find((n) => (n.proto.name || n.id) === layer);
+  const output = node?.proto.output?.[0];
+  if (!node || !output) {
+    const names = graph.nodes.map((n) => n.proto.name || n.id);
+    throw new PassError(PASS, `features: '${layer}' is not a layer of the ${role} (layers: ${names.slice(0, 12).join(', ')}${names.length > 12 ? ', …' : ''})`);
+  }
+  return output;
+}
+
+/** Both graphs with the chosen layers' outputs as extra graph outputs, after the logits. */
+function featureOutputs(teacher: Graph, student: Graph, layers: readonly FeatureLayers[]): { teacher: Graph; student: Graph; pairs: FeaturePair[] } {
+  const pairs = layers.map((l) => ({ student: layerOutput(student, l.student, 'student'), teacher: layerOutput(teacher, l.teacher, 'teacher') }));
+  const withOutputs = (graph: Graph, names: string[]): Graph => {
+    const present = new Set(graph.outputs.map((o) => o.name));
+    const added = [...new Set(names)].filter((n) => !present.has(n)).map((n) => makeValueInfo(n, DataType.FLOAT, null));
+    return { ...graph, outputs: [...graph.outputs, ...added] };
+  };
+  return { teacher: withOutputs(teacher, pairs.map((p) => p.teacher)), student: withOutputs(student, pairs.map((p) => p.student)), pairs };
 }
 
 /** Validation images with labels — their own, or the teacher's top-1 when they have none. */
