@@ -8,7 +8,8 @@
 //
 // --train caps the training images (the rest of the 55,000 are left out; 5,000 at the end of the
 // train split are always the validation images), --seed seeds the students and the shuffling,
-// --only picks runs by index (0: width 0.5 distilled, 1: width 0.5 labels only, 2: MLP at alpha 1), --write replaces the figures between the
+// --only picks runs by index (0: width 0.5 distilled, 1: width 0.5 labels only, 2: MLP at alpha 1,
+// 3: width 0.5 distilled with feature distillation; default 0,1,2), --write replaces the figures between the
 // distill-evidence markers of BENCHMARKS.md. Takes minutes per student; never run in tests.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -99,11 +100,14 @@ async function main(): Promise<void> {
     { name: 'width 0.5, distilled (alpha 0.7, T 4)', params: { student: { width: 0.5 }, epochs, seed }, labelled: true },
     { name: 'width 0.5, labels only (alpha 0)', params: { student: { width: 0.5 }, epochs, alpha: 0, seed }, labelled: true },
     { name: 'template mlp-small, alpha 1, no labels', params: { student: { template: 'mlp-small' }, epochs, alpha: 1, seed }, labelled: false },
+    // Not run by default (--only 3): the width student with feature distillation on both convolutions.
+    { name: 'width 0.5, distilled + features conv1, conv2', params: { student: { width: 0.5 }, epochs, seed, features: [{ student: 'conv1', teacher: 'conv1' }, { student: 'conv2', teacher: 'conv2' }] }, labelled: true },
   ];
-  const only = argument('--only');
+  const defaultRuns = '0,1,2';
+  const only = argument('--only') ?? defaultRuns;
   const results: Result[] = [];
   for (const [index, run] of runs.entries()) {
-    if (only !== undefined && !only.split(',').includes(String(index))) continue;
+    if (!only.split(',').includes(String(index))) continue;
     const points: TrainingPoint[] = [];
     const ctx: PassContext = {
       kernels: passKernels,
