@@ -4,7 +4,8 @@
 // (e.g. once by ONNX Runtime) — the loss is α · distillation + (1 − α) · cross-entropy; at α = 1 the
 // data needs no labels. With early stopping, validation accuracy is measured before the first epoch
 // and after each one, training stops after `patience` epochs without a better one (or when the
-// caller asks it to stop), and the model ends holding its best checkpoint.
+// caller asks it to stop), and the model ends holding its best checkpoint. An auxiliary loss (feature
+// distillation) sees every output of the training forward pass and brings its own parameters.
 //
 //   data.x (n, …sample) float32, e.g. NCHW images; data.y (n) integer class labels, or null
 //   distillation.teacherLogits (n, classes), row i for sample i
