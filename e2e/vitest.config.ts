@@ -1,5 +1,6 @@
 // End-to-end tests: Debian's Chromium, driven by playwright-core, against the built studio (dist/,
-// made by `vite build` before this runs) served by `vite preview` with the app's own headers.
+// made by `vite build` before this runs, or the folder named by WHITTLE_E2E_DIST) served by `vite
+// preview` with the app's own headers.
 // Files run one after another: each starts its own browser, and the machine has two cores.
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';

@@ -1,7 +1,9 @@
 // Drives the studio in Debian's Chromium (playwright-core, never a downloaded browser): launches a
 // persistent context in a fresh profile, collects console errors, uncaught page errors, crashed
 // pages and failed requests, and offers the few user actions the tests need (open files through
-// the file input, drop files on the window, wait for the graph, take a screenshot).
+// the file input, drop files on the window, wait for the graph, switch the centre between the
+// Pipeline and Model graph tabs, take a screenshot). Two React Flow canvases share the page (the
+// pipeline editor and the model graph): scope any `.react-flow__…` selector to one of them.
 //
 //   const studio = await launchStudio();
 //   await studio.waitForModel('fashion-cnn.onnx');
