@@ -1,4 +1,4 @@
-// The bar above the pipeline canvas: the pipeline's name (its file, or "suggested"), Open… and Save,
+// The bar above the pipeline canvas: the pipeline's name (its file, "suggested" or "unsaved"), Open… and Save,
 // undo and redo, and what the run will use — the model, the data and the Quick setting.
 import { useStore } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
@@ -6,6 +6,7 @@ import { QUICK_EVALUATION_IMAGES } from '../core/eval/evaluationPlan';
 import type { ResourceRef } from '../core/pipeline/pipelineSpec';
 import { OpenPipelineButton } from '../pipelinePanel/OpenPipelineButton';
 import { usePipelineStore } from '../stores/pipelineStore';
+import { pipelineLabel } from './pipelineLabel';
 import { runDataOf, useRunStore } from '../stores/runStore';
 
 const DATASET_NAMES: Record<string, string> = { 'fashion-mnist': 'Fashion-MNIST', mnist: 'MNIST' };
@@ -72,13 +73,13 @@ function RunInputs() {
 }
 
 export function PipelineToolbar() {
-  const { fileName, save } = usePipelineStore(useShallow((s) => ({ fileName: s.fileName, save: s.save })));
+  const { label, fileName, save } = usePipelineStore(useShallow((s) => ({ label: pipelineLabel(s.pipeline, s.fileName), fileName: s.fileName, save: s.save })));
   return (
     <div className="pipeline-toolbar" data-testid="pipeline-toolbar">
       <div className="pipeline-title">
         <strong>Pipeline</strong>
-        <span className="pipeline-file" data-testid="pipeline-file" title={fileName ?? 'The suggested pipeline for the open model'}>
-          {fileName ?? 'suggested'}
+        <span className="pipeline-file" data-testid="pipeline-file" title={fileName ?? (label === 'suggested' ? 'The suggested pipeline for the open model' : 'Not saved to a file yet: Save downloads it (autosave keeps it across reloads)')}>
+          {label}
         </span>
       </div>
       <HistoryButtons />
