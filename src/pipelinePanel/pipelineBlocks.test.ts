@@ -73,7 +73,7 @@ describe('paramViews', () => {
 
   it('compares object params with their default by value', () => {
     const [student] = paramViews('distill', { student: { width: 0.5 } }).filter((view) => view.name === 'student');
-    expect(student).toMatchObject({ text: '{"width":0.5}', isDefault: true });
+    expect(student).toMatchObject({ text: 'width 0.5', isDefault: true });
   });
 
   it('prints values as a person writes them', () => {

@@ -37,11 +37,17 @@ export interface BlockView {
 
 const SWEEP_SEPARATOR = ' · ';
 
-/** One param value as text: lists of names comma-separated, objects as compact JSON. */
+/** One param value as text: lists of names comma-separated, flat objects as `key value` (distill's `width 0.5`), anything else as compact JSON. */
 export function valueText(value: unknown): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return value.length === 0 ? 'none' : value.join(', ');
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    const entries = Object.entries(value);
+    if (entries.length > 0 && entries.every(([, item]) => typeof item === 'string' || typeof item === 'number' || typeof item === 'boolean')) {
+      return entries.map(([key, item]) => `${key} ${String(item)}`).join(', ');
+    }
+  }
   return JSON.stringify(value) ?? String(value);
 }
 
