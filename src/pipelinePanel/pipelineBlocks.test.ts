@@ -60,13 +60,14 @@ describe('pipelineBlocks', () => {
 });
 
 describe('paramViews', () => {
-  it('shows scope lists as names, objects as JSON, and keeps unknown params last', () => {
-    const views = paramViews('prune', { sparsity: 0.5, exclude: ['conv1', 'fc2'], mystery: { a: 1 }, pattern: 'unstructured' });
+  it('shows scope lists as names, flat objects as key value, nested ones as JSON, and keeps unknown params last', () => {
+    const views = paramViews('prune', { sparsity: 0.5, exclude: ['conv1', 'fc2'], mystery: { a: 1 }, deeper: { a: [1, 2] }, pattern: 'unstructured' });
     expect(views.map((view) => [view.name, view.text, view.unknown])).toEqual([
       ['sparsity', '0.5', false],
       ['pattern', 'unstructured', false],
       ['exclude', 'conv1, fc2', false],
-      ['mystery', '{"a":1}', true],
+      ['mystery', 'a 1', true],
+      ['deeper', '{"a":[1,2]}', true],
     ]);
     expect(views.find((view) => view.name === 'sparsity')!.isDefault).toBe(true);
   });
