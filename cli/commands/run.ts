@@ -6,6 +6,7 @@
 // failed (the rest are still written), 130 when interrupted.
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { nodeSampleModels } from '../../src/core/passes/distill/nodeSampleModels.js';
 import { createInProcessServices, type InProcessServices } from '../../src/core/pipeline/executor/inProcessServices.js';
 import type { PipelineRun } from '../../src/core/pipeline/executor/PipelineEvent.js';
 import { runPipeline } from '../../src/core/pipeline/executor/runPipeline.js';
@@ -32,7 +33,7 @@ export interface ExecutedRun {
  * plain lines elsewhere); Ctrl-C cancels the run instead of killing the process mid-write.
  */
 export async function runWithProgress(pipeline: PipelineSpec, model: LoadedModel, data: LoadedDataset | null, io: CommandIO, options: { keepModels?: boolean } = {}): Promise<ExecutedRun> {
-  const services = await createInProcessServices({ data: data && { dataset: data.dataset, key: data.key }, modelFileName: model.fileName });
+  const services = await createInProcessServices({ data: data && { dataset: data.dataset, key: data.key }, modelFileName: model.fileName, loadSampleModel: nodeSampleModels });
   const progress = new RunProgress(io.err, (io.err as Partial<NodeJS.WriteStream>).isTTY === true);
   const controller = new AbortController();
   const interrupt = () => controller.abort();

@@ -31,6 +31,7 @@ import { blockLearnsFromData } from '../../src/core/pipeline/executor/variantKey
 import type { DatasetSource, TrainingSettings } from '../protocol';
 import { loadDatasetSource, type LoadedDataset } from './loadDatasetSource';
 import type { CallContext } from './workerCalls';
+import { fetchSampleModel } from './fetchSampleModel';
 
 interface HeldModel {
   bytes: Uint8Array;
@@ -54,12 +55,12 @@ export class EngineModels {
   private source: DatasetSource | null = null;
   private calibrationLoad: Promise<LoadedDataset> | null = null;
   private trainingSettings: TrainingSettings = {};
-  private training = new TrainingSupport(() => this.trainingKernels());
+  private training = new TrainingSupport(() => this.trainingKernels(), fetchSampleModel);
 
   /** The data later calibrating and training passes read (loaded on first use), and how to train. */
   setData(source: DatasetSource | null, training: TrainingSettings = {}): void {
     if (sourceIdentity(source) !== sourceIdentity(this.source) || training.backend !== this.trainingSettings.backend) {
-      this.training = new TrainingSupport(() => this.trainingKernels());
+      this.training = new TrainingSupport(() => this.trainingKernels(), fetchSampleModel);
     }
     this.source = source;
     this.trainingSettings = training;

@@ -77,6 +77,8 @@ export interface TrainingContext {
    * and returns its best checkpoint so far (by validation accuracy), unlike `signal`, which cancels.
    */
   stopRequested(): boolean;
+  /** The bytes of a bundled sample model (distill's `{ sample: ID }` students); absent where the runtime has no samples. */
+  loadSampleModel?: (id: string) => Promise<Uint8Array>;
   /** Content keys (cache keys: hashes) of the block's input model, the original model and the data. */
   keys?: { input: string; original: string; data: string };
   /** A place for what outlives one call (teacher logits); see TrainingMemo. */

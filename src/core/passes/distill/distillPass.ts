@@ -93,7 +93,7 @@ async function distill(teacher: Graph, rawParams: Partial<DistillParams>, ctx: P
   throwIfCancelled(ctx, PASS);
 
   ctx.progress(TEACHER_SHARE, 'building the student');
-  const start = await buildStudent(teacher, params, shape, ctx.kernels, options.loadSampleModel);
+  const start = await buildStudent(teacher, params, shape, ctx.kernels, options.loadSampleModel ?? training.loadSampleModel);
   const features = params.features ? featureOutputs(teacher, start.graph, params.features) : null;
   const student = trainable(features?.student ?? start.graph, `student (${start.description})`);
   const auxiliary = features ? featureDistillation(trainable(features.teacher, 'teacher'), features.pairs, params.featureWeight, seededRandom(params.seed + 1)) : undefined;

@@ -9,6 +9,7 @@ import { loadArrayFileDataset } from '../../eval/datasets/arrayFile.js';
 import type { Dataset } from '../../eval/datasets/Dataset.js';
 import { selectImages } from '../../eval/datasets/validationSplit.js';
 import { validateResults } from '../../results/resultsContract.js';
+import { nodeSampleModels } from '../../passes/distill/nodeSampleModels.js';
 import { ortAccuracy, SAMPLES_DIRECTORY } from '../../testing/bundledSamples.js';
 import { takeImageBatch } from '../../eval/datasets/imageBatch.js';
 import { pipelineOf } from '../testPipelines.js';
@@ -54,6 +55,22 @@ describe('training blocks on in-process services', () => {
     const batch = takeImageBatch(DATASET.test, 0, 100);
     expect(student.metrics!.accuracy).toBeCloseTo(await ortAccuracy(bytes, { x: batch.x, y: batch.y!, shape: batch.shape }), 10);
     expect(student.metrics!.sizeBytes).toBeLessThan(run.variants[0]!.metrics!.sizeBytes);
+  });
+
+  it("a { sample } student starts from the bundled sample the services read (the CLI's public/samples/), and says so when they have none", async () => {
+    const params = { student: { sample: 'fashion-mlp' }, epochs: 1, batchSize: 50, trainSamples: 100 };
+    const withSamples = await createInProcessServices({ data: { dataset: DATASET, key: 'npz-400-100' }, evaluation: { latencyRuns: 0 }, modelFileName: 'fashion-mlp.onnx', loadSampleModel: nodeSampleModels });
+    const run = await runPipeline(pipelineOf([{ id: 'd', type: 'distill', params }]), { services: withSamples, model: MODEL });
+    expect(run.variants.map((v) => [v.variant.id, v.status, v.message])).toEqual([
+      ['model', 'done', null],
+      ['d', 'done', null],
+    ]);
+    // The MLP student keeps the MLP's architecture: the same number of parameters as the sample.
+    expect(run.variants[1]!.metrics!.params).toBe(run.variants[0]!.metrics!.params);
+
+    const without = await runPipeline(pipelineOf([{ id: 'd', type: 'distill', params }]), { services: await services(), model: MODEL });
+    expect(without.variants[1]!.status).toBe('failed');
+    expect(without.variants[1]!.message).toMatch(/sample/);
   });
 
   it('Stop & keep best: a stop at the first point ends the block done, with a note, and a student that runs', async () => {

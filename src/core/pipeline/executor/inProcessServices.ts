@@ -57,6 +57,8 @@ export interface InProcessServicesOptions {
   modelFileName?: string;
   /** The training blocks' kernels; createKernels('auto') (wasm SIMD, else JS) by default. */
   trainingKernels?: Kernels;
+  /** Bundled sample models by id, for distill's `{ sample }` students (the CLI reads public/samples/). */
+  loadSampleModel?: (id: string) => Promise<Uint8Array>;
 }
 
 interface HeldModel {
@@ -79,7 +81,7 @@ export class InProcessServices implements PipelineServices {
     private readonly options: Omit<InProcessServicesOptions, 'kernels'>,
   ) {
     const given = options.trainingKernels;
-    this.training = new TrainingSupport(async () => ({ kernels: given ?? (await createKernels('auto')), note: null }));
+    this.training = new TrainingSupport(async () => ({ kernels: given ?? (await createKernels('auto')), note: null }), options.loadSampleModel);
   }
 
   async putModel({ key, bytes }: PutModelRequest): Promise<ModelReport> {

@@ -124,7 +124,11 @@ export class TrainingSupport {
   private readonly splits = new Map<string, TrainValidationSplit>();
   private kernels: Promise<TrainingKernelsChoice> | null = null;
 
-  constructor(private readonly chooseKernels: () => Promise<TrainingKernelsChoice>) {}
+  constructor(
+    private readonly chooseKernels: () => Promise<TrainingKernelsChoice>,
+    /** Where bundled sample models come from here (a file read in Node, a fetch from our origin in the worker). */
+    private readonly loadSampleModel?: (id: string) => Promise<Uint8Array>,
+  ) {}
 
   /** The data changed: the splits and whatever the memo learned from the old data go. */
   forgetData(): void {
@@ -154,6 +158,7 @@ export class TrainingSupport {
       stopRequested: () => hooks.stopRequested(),
       keys: { input: request.inputKey, original: request.training.originalKey, data: dataKey },
       memo: this.memo,
+      ...(this.loadSampleModel ? { loadSampleModel: this.loadSampleModel } : {}),
     };
     const { train, validation } = splitSizes(dataset.train!.shape[0], trainSamples);
     notes.push(`trains on ${train.toLocaleString('en-US')} images of ${dataset.name}'s train split and validates on ${validation.toLocaleString('en-US')} others held out of it`);
