@@ -60,14 +60,14 @@ describe('EngineModels', () => {
     expect(sameBytes(engine.bytesCopy('m'), MODEL)).toBe(true);
   });
 
-  it('fails clearly: unknown keys, blocks without a pass, static calibration without data, a file that is no model', async () => {
+  it('fails clearly: unknown keys, a training block without data, static calibration without data, a file that is no model', async () => {
     const engine = new EngineModels();
     await engine.put('m', MODEL, 'fashion-mlp.onnx', callContext());
     expect(() => engine.bytesCopy('0123456789abcdef')).toThrow('no model is held under key 0123456789ab…; put it or build it first');
     await expect(engine.runPass({ inputKey: 'missing', outputKey: 'x', type: 'quantize', params: { bits: 8 } }, callContext())).rejects.toThrow('no model is held under key missing');
     await expect(engine.runPass({ inputKey: 'm', outputKey: 'x', type: 'distill', params: {} }, callContext())).rejects.toMatchObject({
       name: 'PassError',
-      message: expect.stringContaining('distill blocks cannot run yet'),
+      message: expect.stringContaining('distill: needs data to train on'),
     });
     await expect(engine.runPass({ inputKey: 'm', outputKey: 'x', type: 'quantize', params: STATIC }, callContext())).rejects.toThrow('static activation quantization needs a calibration dataset');
     await expect(engine.put('bad', new TextEncoder().encode('not a model'), 'notes.onnx', callContext())).rejects.toThrow(/^notes\.onnx/);
