@@ -60,7 +60,7 @@ export const BLOCK_HELP: Record<BlockType, BlockHelp> = {
     params: [
       { name: 'student', text: '{ "width": 0.5 } for the teacher at half width, { "template": ID } or { "sample": ID }.' },
       { name: 'temperature', text: 'How much the teacher’s outputs are softened; higher shares more about the wrong classes.' },
-      { name: 'alpha', text: 'Weight of the teacher’s soft targets against the true labels (0 = labels only).' },
+      { name: 'alpha', text: 'Weight of the teacher’s soft targets against the true labels (0 = labels only; 1 = the teacher only, which needs no labels at all — distillation works on unlabelled images).' },
       { name: 'epochs', text: 'Passes over the training images.' },
       { name: 'batchSize', text: 'Images per training step.' },
       { name: 'learningRate', text: 'Step size of the optimizer.' },
@@ -70,12 +70,12 @@ export const BLOCK_HELP: Record<BlockType, BlockHelp> = {
   },
   finetune: {
     summary: 'Train the compressed model a little to win back accuracy.',
-    what: 'Continues training the model it receives for a few epochs, by default learning from the block’s input model as a teacher. After a quantize block it trains with quantization simulated (QAT), so the weights learn to live with fewer bits.',
+    what: 'Continues training the model it receives for a few epochs, by default also learning from the original model (before any compression) as a teacher. Pruned weights stay zero. After a quantize block it trains with quantization simulated (QAT), so the weights learn to live with fewer bits, then quantizes again with the same scheme: the file keeps its format and size.',
     when: 'After pruning or low-bit quantization has cost accuracy: QAT usually lands within about a point of float (EfficientNet-B0: 71.7 after PTQ, 75.8 with QAT).',
     params: [
       { name: 'epochs', text: 'Passes over the training images.' },
       { name: 'learningRate', text: 'Step size; small, since the model is already trained.' },
-      { name: 'distill', text: 'Learn from the block’s input model as a teacher as well as from the labels.' },
+      { name: 'distill', text: 'Learn from the original, uncompressed model as a teacher as well as from the labels.' },
       { name: 'qat', text: 'Simulate quantization while training; on by default when a block upstream quantized.' },
       { name: 'trainSamples', text: 'Train on at most this many training images; all when left out.' },
     ],
