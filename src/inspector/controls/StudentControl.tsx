@@ -19,30 +19,30 @@ const MODES: readonly { mode: StudentMode; label: string }[] = [
   { mode: 'sample', label: 'Sample' },
 ];
 
-function StudentText({ mode, value, inputId, describedBy, invalid, commit, report, schema }: Omit<ControlProps, 'control' | 'labelId'> & { mode: 'width' | 'template'; schema: z.ZodType<unknown> }) {
+/** The width field: a fraction of the teacher's channels, committed once the schema accepts it. */
+function StudentWidth({ value, inputId, describedBy, invalid, commit, report, schema }: Omit<ControlProps, 'control' | 'labelId'> & { schema: z.ZodType<unknown> }) {
   const student = typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
-  const committed = student[mode] === undefined ? '' : String(student[mode]);
+  const committed = student.width === undefined ? '' : String(student.width);
   const read = useCallback(
     (text: string): DraftReading<unknown> => {
-      if (text.trim() === '') return { ok: false, messages: [`student ${mode} needs a value`] };
-      const student = mode === 'width' ? { width: readToken(NUMBER, text) } : { template: text.trim() };
-      const result = schema.safeParse(student);
-      return result.success ? { ok: true, value: result.data } : { ok: false, messages: [`student ${mode} ${result.error.issues[0]?.message ?? 'is not valid'}`] };
+      if (text.trim() === '') return { ok: false, messages: ['student width needs a value'] };
+      const result = schema.safeParse({ width: readToken(NUMBER, text) });
+      return result.success ? { ok: true, value: result.data } : { ok: false, messages: [`student width ${result.error.issues[0]?.message ?? 'is not valid'}`] };
     },
-    [mode, schema],
+    [schema],
   );
-  const format = useCallback((item: unknown) => String((item as Record<string, unknown>)[mode] ?? ''), [mode]);
+  const format = useCallback((item: unknown) => String((item as Record<string, unknown>).width ?? ''), []);
   const field = useDraft(committed, read, format, commit, report);
   return (
     <input
       id={inputId}
       className="inspector-input mono"
       type="text"
-      inputMode={mode === 'width' ? 'decimal' : 'text'}
+      inputMode="decimal"
       autoComplete="off"
       spellCheck={false}
-      placeholder={mode === 'width' ? '0.5' : 'template id'}
-      aria-label={mode === 'width' ? 'Student width' : 'Student template'}
+      placeholder="0.5"
+      aria-label="Student width"
       value={field.text}
       aria-invalid={invalid}
       aria-describedby={describedBy}
@@ -98,7 +98,7 @@ export function StudentControl(props: ControlProps & { schema: z.ZodType<unknown
         </select>
       ) : (
         <div className="student-value">
-          <StudentText {...props} mode={mode} value={mode === studentMode(value) ? value : {}} />
+          <StudentWidth {...props} value={mode === studentMode(value) ? value : {}} />
           <span className="field-unit">{`of the teacher's width, ${rangeText(width)}`}</span>
         </div>
       )}
