@@ -13,7 +13,6 @@
 // distill-evidence markers of BENCHMARKS.md. Takes minutes per student; never run in tests.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import * as ortNode from 'onnxruntime-node';
 import { createKernels } from '../../src/kernels/createKernels.js';
 import { createPassKernels } from '../../src/kernels/createPassKernels.js';
 import type { ImageSet } from '../../src/core/eval/datasets/Dataset.js';
@@ -27,34 +26,15 @@ import { createDistillPass } from '../../src/core/passes/distill/distillPass.js'
 import type { DistillParams } from '../../src/core/passes/distill/DistillParams.js';
 import { readDistillReport } from '../../src/core/passes/distill/DistillReport.js';
 import { nodeSampleModels } from '../../src/core/passes/distill/nodeSampleModels.js';
-import type { PassContext, RunModel, RuntimeFeed, TrainingPoint } from '../../src/core/passes/Pass.js';
+import type { PassContext, TrainingPoint } from '../../src/core/passes/Pass.js';
 import { loadBundledSample, ortAccuracy, type LabelledBatch } from '../../src/core/testing/bundledSamples.js';
 import { nativeAccuracy } from '../../src/core/testing/nativeAccuracy.js';
+import { argument, runNative } from './evidenceSupport.js';
 
 const BENCHMARKS_FILE = new URL('../../BENCHMARKS.md', import.meta.url);
 const START = '<!-- distill-evidence:start -->';
 const END = '<!-- distill-evidence:end -->';
 const VALIDATION_IMAGES = 5000;
-
-function argument(name: string): string | undefined {
-  const index = process.argv.indexOf(name);
-  return index >= 0 ? process.argv[index + 1] : undefined;
-}
-
-/** The teacher's logits through onnxruntime-node (native, 1 thread): the pass's RunModel here. */
-const runNative: RunModel = async (bytes, feeds) => {
-  const session = await ortNode.InferenceSession.create(bytes, { graphOptimizationLevel: 'all', intraOpNumThreads: 1, interOpNumThreads: 1 });
-  try {
-    const inputs: Record<string, ortNode.Tensor> = {};
-    for (const [name, feed] of Object.entries(feeds)) inputs[name] = new ortNode.Tensor(feed.type, feed.data, feed.dims);
-    const results = await session.run(inputs);
-    const out: Record<string, RuntimeFeed> = {};
-    for (const [name, t] of Object.entries(results)) out[name] = { type: 'float32', data: (t.data as Float32Array).slice(), dims: [...t.dims] };
-    return out;
-  } finally {
-    await session.release();
-  }
-};
 
 function slice(set: ImageSet, start: number, count: number, labelled: boolean): ImageSet {
   const per = set.shape[1] * set.shape[2] * set.shape[3];

@@ -12,7 +12,6 @@
 // finetune-evidence markers of BENCHMARKS.md. Takes minutes per case; never run in tests.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import * as ortNode from 'onnxruntime-node';
 import { createKernels } from '../../src/kernels/createKernels.js';
 import { createPassKernels } from '../../src/kernels/createPassKernels.js';
 import { nodeDatasetFileReader } from '../../src/core/eval/datasets/nodeDatasetFiles.js';
@@ -24,36 +23,17 @@ import { encodeModel } from '../../src/core/onnx/modelFile.js';
 import { finetunePass } from '../../src/core/passes/finetune/finetunePass.js';
 import type { FinetuneParams } from '../../src/core/passes/finetune/FinetuneParams.js';
 import { sliceImages } from '../../src/core/passes/finetune/testing/finetuneContext.js';
-import type { PassContext, RunModel, RuntimeFeed, TrainingContext, TrainingPoint } from '../../src/core/passes/Pass.js';
+import type { PassContext, TrainingContext, TrainingPoint } from '../../src/core/passes/Pass.js';
 import { prunePass } from '../../src/core/passes/prune/prunePass.js';
 import { quantizePass } from '../../src/core/passes/quantize/quantizePass.js';
 import { loadBundledSample, ortAccuracy, type LabelledBatch } from '../../src/core/testing/bundledSamples.js';
 import { nativeAccuracy } from '../../src/core/testing/nativeAccuracy.js';
+import { argument, runNative } from './evidenceSupport.js';
 
 const BENCHMARKS_FILE = new URL('../../BENCHMARKS.md', import.meta.url);
 const START = '<!-- finetune-evidence:start -->';
 const END = '<!-- finetune-evidence:end -->';
 const VALIDATION_IMAGES = 5000;
-
-function argument(name: string): string | undefined {
-  const index = process.argv.indexOf(name);
-  return index >= 0 ? process.argv[index + 1] : undefined;
-}
-
-/** The teacher's logits through onnxruntime-node (native, 1 thread): the pass's RunModel here. */
-const runNative: RunModel = async (bytes, feeds) => {
-  const session = await ortNode.InferenceSession.create(bytes, { graphOptimizationLevel: 'all', intraOpNumThreads: 1, interOpNumThreads: 1 });
-  try {
-    const inputs: Record<string, ortNode.Tensor> = {};
-    for (const [name, feed] of Object.entries(feeds)) inputs[name] = new ortNode.Tensor(feed.type, feed.data, feed.dims);
-    const results = await session.run(inputs);
-    const out: Record<string, RuntimeFeed> = {};
-    for (const [name, t] of Object.entries(results)) out[name] = { type: 'float32', data: (t.data as Float32Array).slice(), dims: [...t.dims] };
-    return out;
-  } finally {
-    await session.release();
-  }
-};
 
 interface Measured {
   web: number;
