@@ -150,7 +150,8 @@ describe('running a pipeline in the studio', () => {
       await studio.screenshot('run-pipeline-suggested');
 
       await openPipeline(page, join(FIXTURES, SWEEP_FILE));
-      const loaded = await waitForRun(page, 'the sweep to be loaded', (view) => view.pipelineFile === SWEEP_FILE, WAIT_MS);
+      // The canvas draws the loaded params a render after the toolbar names the file: wait for both.
+      const loaded = await waitForRun(page, 'the sweep to be loaded', (view) => view.pipelineFile === SWEEP_FILE && view.blocks[1]?.params.bits === '8 · 4 · 3 · 2', WAIT_MS);
       expect(loaded.blocks.map((block) => block.id)).toEqual(['model', 'q']);
       expect(loaded.blocks[1]!.params.bits).toBe('8 · 4 · 3 · 2');
       expect(loaded.problem).toBeNull();
